@@ -1,0 +1,321 @@
+"""The core's headless commands (``kezek init``, ``issue``, ``call``...), also ``python -m kiosk``.
+
+Exit codes: 0 done; 2 bad usage or bad hall file; 3 refused by the queue rules;
+4 store unavailable. Errors go to stderr as one clear message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from kiosk import __version__
+from kiosk.errors import HallFileError, KezekError, QueueRuleError
+from kiosk.views import DeskView, IssuedTicket, Snapshot, TicketView
+
+Handler = Callable[[argparse.Namespace], int]
+EXIT_USAGE = 2
+
+
+class UsageError(KezekError):
+    """The command was given wrong or missing arguments."""
+
+    exit_code = EXIT_USAGE
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
+
+
+def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
+    """The parser with the core's commands; the top floor adds printing and window commands."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Kezek: reception and queue system for single-window public-service halls.",
+    )
+    parser.add_argument("--version", action="version", version=f"kezek {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $KEZEK_DB or a local SQLite file)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.set_defaults(common=common)
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", _init, "create or upgrade the store and load the hall file")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--hall", metavar="FILE", help="hall file (TOML)")
+    source.add_argument("--demo", action="store_true", help="load the bundled demo hall")
+
+    p = command("issue", _issue, "issue a ticket for a service")
+    p.add_argument("service", metavar="SERVICE", help="service code, e.g. ENT-REG")
+    p.add_argument("--priority", type=int, default=0, help="0 normal; higher is served first")
+    p.add_argument("--reason", help="priority reason code (disability, elderly...)")
+    p.add_argument("--lang", default="ru", choices=("kk", "ru", "en"))
+    p.add_argument("--source", default="cli", help=argparse.SUPPRESS)
+    p.add_argument("--request-id", help="repeat-safe id: the same id never makes two tickets")
+
+    p = command("call", _call, "call the next ticket to a desk (or one ticket out of order)")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("--ticket", metavar="TICKET", help="call this waiting ticket out of order")
+    p.add_argument("--reason", default="", help="why it is called out of order")
+
+    for name, help_text in (
+        ("recall", "call the desk's current ticket again"),
+        ("start", "the visitor has arrived: start serving"),
+        ("no-show", "the called visitor did not come"),
+        ("return", "put the desk's current ticket back in its queue"),
+        ("resume", "open a paused or closed desk"),
+        ("close-desk", "close a desk for the day"),
+    ):
+        command(name, _desk_step, help_text).add_argument("desk", metavar="DESK")
+
+    p = command("complete", _desk_step, "finish serving the desk's current ticket")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("--outcome", help="resolved, consultation, documents_missing, redirected...")
+
+    p = command("transfer", _transfer, "send the desk's current visitor to another service")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("service", metavar="SERVICE")
+    p.add_argument("--note", help="a note for the next desk")
+
+    p = command("pause", _desk_step, "pause a desk (lunch, paperwork...)")
+    p.add_argument("desk", metavar="DESK")
+    p.add_argument("--reason", required=True)
+
+    p = command("cancel", _cancel, "cancel a waiting ticket")
+    p.add_argument("ticket", metavar="TICKET", help="ticket id or today's number (A-012)")
+
+    command("status", _status, "queues and desks right now")
+
+    p = command("tickets", _tickets, "the tickets of a day")
+    p.add_argument("--day", type=_day, help="YYYY-MM-DD (default: today)")
+
+    p = command("events", _events, "the event log")
+    p.add_argument("--after", type=int, default=0, metavar="N", help="events after id N")
+    p.add_argument("--limit", type=int, default=1000)
+
+    p = command("verify", _verify, "check a scanned ticket code")
+    p.add_argument("token", metavar="TOKEN")
+    return parser, sub
+
+
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse and run one command; turn every expected error into a message and exit code."""
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except HallFileError as exc:
+        print("The hall file has problems, nothing was changed:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return exc.exit_code
+    except KezekError as exc:
+        print(f"kezek {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the promise is no traceback; KEZEK_DEBUG shows it
+        if os.environ.get("KEZEK_DEBUG"):
+            raise
+        print(f"kezek {args.command}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kiosk``: the headless commands alone."""
+    parser, _ = build_parser()
+    return run(parser, argv)
+
+
+# -- handlers ----------------------------------------------------------------------------
+
+
+def _service(args: argparse.Namespace) -> Any:
+    from kiosk.queue import QueueService
+
+    return QueueService.from_url(args.db)
+
+
+def _out(args: argparse.Namespace, data: Any, text: str) -> int:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from kiosk import schema
+    from kiosk.hall import demo_hall_path, load_hall
+    from kiosk.queue import QueueService
+    from kiosk.store import Store
+
+    hall_file = demo_hall_path() if args.demo else args.hall
+    # Validate before touching the store: a broken hall file changes nothing.
+    config = load_hall(hall_file) if hall_file else None
+    store = Store(args.db)
+    try:
+        before = schema.current_revision(store)
+        schema.upgrade(store)
+    except Exception as exc:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            raise store.unavailable(exc) from exc
+        raise
+    service = QueueService(store)
+    if config is None:
+        service.hall_info()  # a store with no hall yet needs a hall file
+        changes = None
+    else:
+        changes = service.load_hall(config)
+    after = schema.current_revision(store)
+    data = {
+        "database": store.safe_url,
+        "schema": {"before": before, "after": after},
+        "hall": str(hall_file) if hall_file else None,
+        "changes": None
+        if changes is None
+        else {"added": changes.added, "updated": changes.updated, "deactivated": changes.deactivated},
+    }
+    lines = [f"Store: {store.safe_url} (schema {before or 'new'} -> {after})"]
+    if changes is not None:
+        for label, part in (("added", changes.added), ("updated", changes.updated), ("deactivated", changes.deactivated)):
+            for kind, codes in part.items():
+                if codes:
+                    lines.append(f"  {label} {kind}: {', '.join(codes)}")
+        if not changes.any:
+            lines.append("  the hall is already up to date")
+    return _out(args, data, "\n".join(lines))
+
+
+def _ticket_line(t: TicketView) -> str:
+    where = f" at {t.desk_code}" if t.desk_code else ""
+    prio = f" priority {t.priority}" if t.priority else ""
+    return f"{t.display:>7}  #{t.id:<6} {t.service_code:<10} {t.status:<11}{where}{prio}"
+
+
+def _issue(args: argparse.Namespace) -> int:
+    issued: IssuedTicket = _service(args).issue(
+        args.service,
+        priority=args.priority,
+        priority_reason=args.reason,
+        lang=args.lang,
+        source=args.source,
+        request_id=args.request_id,
+    )
+    t = issued.ticket
+    text = (
+        f"{t.display}  {t.service_code}  people ahead: {issued.people_ahead}  "
+        f"estimated wait: {issued.wait_min} min{'  (already issued)' if issued.repeated else ''}\n"
+        f"code: {t.token}"
+    )
+    return _out(args, issued.to_dict(), text)
+
+
+def _ticket_ref(service: Any, ref: str) -> int:
+    if ref.isdigit():
+        return int(ref)
+    ticket: TicketView = service.find(ref)
+    return ticket.id
+
+
+def _call(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if args.ticket:
+        ticket = service.call(args.desk, _ticket_ref(service, args.ticket), reason=args.reason)
+    else:
+        ticket = service.call_next(args.desk)
+        if ticket is None:
+            raise QueueRuleError(f"Nothing is waiting for desk {args.desk}.")
+    return _out(args, ticket.to_dict(), f"{ticket.display} -> {ticket.desk_code}")
+
+
+def _desk_step(args: argparse.Namespace) -> int:
+    service = _service(args)
+    name = args.command
+    result: TicketView | DeskView
+    if name == "complete":
+        result = service.complete(args.desk, outcome=args.outcome)
+    elif name == "pause":
+        result = service.pause(args.desk, reason=args.reason)
+    else:
+        method = {
+            "recall": service.recall,
+            "start": service.start,
+            "no-show": service.no_show,
+            "return": service.return_to_queue,
+            "resume": service.resume,
+            "close-desk": service.close_desk,
+        }[name]
+        result = method(args.desk)
+    if isinstance(result, DeskView):
+        text = f"{result.code}: {result.state}" + (f" ({result.pause_reason})" if result.pause_reason else "")
+    else:
+        text = _ticket_line(result)
+    return _out(args, result.to_dict(), text)
+
+
+def _transfer(args: argparse.Namespace) -> int:
+    ticket = _service(args).transfer(args.desk, args.service, note=args.note)
+    return _out(args, ticket.to_dict(), f"{ticket.display} now waits for {ticket.service_code}")
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    service = _service(args)
+    ticket = service.cancel(_ticket_ref(service, args.ticket))
+    return _out(args, ticket.to_dict(), _ticket_line(ticket))
+
+
+def _status(args: argparse.Namespace) -> int:
+    snap: Snapshot = _service(args).snapshot()
+    lines = [f"{snap.day}  {snap.at:%H:%M} UTC", "", "SERVICE      WAITING  LONGEST  TARGET  ESTIMATE  DESKS"]
+    for s in snap.services:
+        lines.append(
+            f"{s.code:<12} {s.waiting:>7}  {s.longest_wait_min:>5} m  {s.target_wait_min:>4} m"
+            f"  {s.estimated_wait_min:>6} m  {s.open_desks:>5}"
+        )
+    lines += ["", "DESK   STATE    CURRENT"]
+    for d in snap.desks:
+        current = f"{d.current.display} ({d.current.status})" if d.current else "-"
+        state = d.state + (f": {d.pause_reason}" if d.pause_reason else "")
+        lines.append(f"{d.code:<6} {state:<8} {current}")
+    return _out(args, snap.to_dict(), "\n".join(lines))
+
+
+def _tickets(args: argparse.Namespace) -> int:
+    tickets = _service(args).tickets(args.day)
+    text = "\n".join(_ticket_line(t) for t in tickets) or "No tickets."
+    return _out(args, [t.to_dict() for t in tickets], text)
+
+
+def _events(args: argparse.Namespace) -> int:
+    events = _service(args).events(after_id=args.after, limit=args.limit)
+    text = "\n".join(
+        f"{e.id:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {e.kind:<12} "
+        f"{e.data.get('display', '')} {e.desk_code or ''}".rstrip()
+        for e in events
+    )
+    return _out(args, [e.to_dict() for e in events], text or "No events.")
+
+
+def _verify(args: argparse.Namespace) -> int:
+    ticket = _service(args).verify_token(args.token)
+    return _out(args, ticket.to_dict(), "valid: " + _ticket_line(ticket))

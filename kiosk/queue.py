@@ -1,0 +1,854 @@
+"""The one door to the queue rules: every terminal and command goes through QueueService."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk import token as tokens
+from kiosk.clock import Clock, local_day, system_clock
+from kiosk.errors import (
+    InvalidTransitionError,
+    NoCurrentTicketError,
+    QueueRuleError,
+    StoreUnavailableError,
+    UnknownDeskError,
+    UnknownServiceError,
+    UnknownTicketError,
+)
+from kiosk.hall import LANGUAGES, HallConfig
+from kiosk.hall_loader import HallChanges, apply_hall
+from kiosk.models import (
+    CURRENT_STATUSES,
+    Agency,
+    DayCounter,
+    Desk,
+    DeskService,
+    DeskState,
+    Event,
+    EventKind,
+    Hall,
+    Service,
+    Ticket,
+    TicketStatus,
+)
+from kiosk.store import Store
+from kiosk.views import (
+    DeskView,
+    EventView,
+    IssuedTicket,
+    ServiceLoad,
+    Snapshot,
+    TicketView,
+    format_number,
+)
+
+T = TypeVar("T")
+HALL_CACHE_SECONDS = 30.0
+# Service times are averaged over this many recent visits, if they are recent enough.
+SERVICE_TIME_SAMPLES = 20
+SERVICE_TIME_MIN_SAMPLES = 3
+SERVICE_TIME_WINDOW = timedelta(days=14)
+MAX_PRIORITY = 9
+
+
+@dataclass(frozen=True)
+class HallInfo:
+    """The hall settings the rules need, cached briefly per terminal."""
+
+    zone: ZoneInfo
+    secret: str
+    max_priority_streak: int
+    outcomes: tuple[str, ...]
+    priority_reasons: tuple[str, ...]
+
+
+class QueueService:
+    """Issues, calls and moves tickets; each use-case is one transaction with its event row.
+
+    Methods return frozen views (``TicketView``, ``Snapshot``...), never ORM objects, and
+    raise the typed errors of ``kiosk.errors``.
+    """
+
+    def __init__(self, store: Store, *, clock: Clock = system_clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._hall: HallInfo | None = None
+        self._hall_read_at = 0.0
+
+    @classmethod
+    def from_url(cls, url: str | None = None, *, clock: Clock = system_clock) -> QueueService:
+        """A service on the store that ``url`` (or ``$KEZEK_DB``, or the default) names."""
+        return cls(Store(url), clock=clock)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.dispose()
+
+    # -- the hall ------------------------------------------------------------------------
+
+    def hall_info(self, session: Session | None = None) -> HallInfo:
+        """The hall's zone, secret and rule settings (re-read every few seconds)."""
+        if self._hall is None or time.monotonic() - self._hall_read_at > HALL_CACHE_SECONDS:
+            if session is None:
+                with self.store.read() as s:
+                    return self.hall_info(s)
+            hall = session.get(Hall, 1)
+            if hall is None:
+                raise StoreUnavailableError(
+                    f"The database {self.store.safe_url} holds no hall yet: "
+                    "run 'kezek init --demo' or 'kezek init --hall FILE'."
+                )
+            self._hall = HallInfo(
+                zone=ZoneInfo(hall.timezone),
+                secret=hall.secret,
+                max_priority_streak=hall.max_priority_streak,
+                outcomes=tuple(o["code"] for o in hall.outcomes),
+                priority_reasons=tuple(r["code"] for r in hall.priority_reasons),
+            )
+            self._hall_read_at = time.monotonic()
+        return self._hall
+
+    def today(self) -> date:
+        """The hall's current business day."""
+        return local_day(self.clock(), self.hall_info().zone)
+
+    def load_hall(self, config: HallConfig) -> HallChanges:
+        """Apply a validated hall file: update names, add entries, deactivate removed ones.
+
+        History is never deleted; a removed service or desk is only made inactive.
+        """
+        with self.store.write() as s:
+            changes = apply_hall(s, config)
+            if changes.any:
+                self._event(
+                    s,
+                    EventKind.HALL_LOADED,
+                    added=changes.added,
+                    updated=changes.updated,
+                    deactivated=changes.deactivated,
+                )
+        self._hall = None
+        return changes
+
+    # -- issuing -------------------------------------------------------------------------
+
+    def issue(
+        self,
+        service_code: str,
+        *,
+        priority: int = 0,
+        priority_reason: str | None = None,
+        lang: str = "ru",
+        source: str = "kiosk",
+        request_id: str | None = None,
+    ) -> IssuedTicket:
+        """Issue a ticket; a repeated ``request_id`` returns the ticket already issued for it."""
+        if lang not in LANGUAGES:
+            raise QueueRuleError(f"Unknown language '{lang}' (use kk, ru or en).")
+        if not 0 <= priority <= MAX_PRIORITY:
+            raise QueueRuleError(f"Priority must be from 0 to {MAX_PRIORITY}, not {priority}.")
+        # Two terminals repeating one request at the same instant: the loser of the
+        # unique request_id sees the winner's ticket on its second try.
+        for attempt in range(2):
+            try:
+                return self._issue(service_code, priority, priority_reason, lang, source, request_id)
+            except IntegrityError:
+                if request_id is None or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _issue(
+        self,
+        service_code: str,
+        priority: int,
+        priority_reason: str | None,
+        lang: str,
+        source: str,
+        request_id: str | None,
+    ) -> IssuedTicket:
+        with self.store.write() as s:
+            hall = self.hall_info(s)
+            if request_id is not None:
+                existing = s.scalar(select(Ticket).where(Ticket.request_id == request_id))
+                if existing is not None:
+                    ahead, wait = self._position(s, existing)
+                    return IssuedTicket(self._view(s, existing), ahead, wait, repeated=True)
+            if priority_reason is not None and priority_reason not in hall.priority_reasons:
+                raise QueueRuleError(
+                    f"Unknown priority reason '{priority_reason}' "
+                    f"(use one of: {', '.join(hall.priority_reasons)})."
+                )
+            if priority_reason is not None and priority == 0:
+                priority = 1
+            service = self._service(s, service_code)
+            now = self.clock()
+            day = local_day(now, hall.zone)
+            ticket = Ticket(
+                day=day,
+                prefix=service.prefix,
+                number=self._next_number(s, day, service.prefix),
+                service_id=service.id,
+                status=TicketStatus.WAITING,
+                priority=priority,
+                priority_reason=priority_reason,
+                lang=lang,
+                source=source,
+                request_id=request_id,
+                issued_at=now,
+                queued_at=now,
+                recalls=0,
+            )
+            s.add(ticket)
+            s.flush()
+            ahead, wait = self._position(s, ticket)
+            self._event(
+                s,
+                EventKind.ISSUED,
+                ticket,
+                service=service.code,
+                display=format_number(ticket.prefix, ticket.number),
+                priority=priority,
+                source=source,
+            )
+            return IssuedTicket(self._view(s, ticket), ahead, wait)
+
+    def _next_number(self, s: Session, day: date, prefix: str) -> int:
+        insert = sqlite_insert if self.store.is_sqlite else pg_insert
+        stmt = (
+            insert(DayCounter)
+            .values(day=day, prefix=prefix, last=1)
+            .on_conflict_do_update(
+                index_elements=[DayCounter.day, DayCounter.prefix],
+                set_={"last": DayCounter.last + 1},
+            )
+            .returning(DayCounter.last)
+        )
+        number: int = s.execute(stmt).scalar_one()
+        return number
+
+    # -- calling -------------------------------------------------------------------------
+
+    def call_next(self, desk_code: str) -> TicketView | None:
+        """Call the next waiting ticket for this desk, or return None when none waits.
+
+        Highest priority first, then the earliest place in the queue; after
+        ``max_priority_streak`` priority calls in a row, a normal ticket that has waited
+        longer goes first. Two desks never get one ticket.
+        """
+        with self.store.write() as s:
+            hall = self.hall_info(s)
+            desk = self._desk(s, desk_code, lock=True)
+            self._ensure_can_call(s, desk)
+            service_ids = self._desk_service_ids(s, desk)
+            now = self.clock()
+            waiting = select(Ticket).where(
+                Ticket.status == TicketStatus.WAITING,
+                Ticket.service_id.in_(service_ids),
+                Ticket.day == local_day(now, hall.zone),
+            )
+            ticket = self._first(s, waiting.order_by(*self._queue_order()))
+            if ticket is None:
+                return None
+            if ticket.priority > 0 and desk.priority_streak >= hall.max_priority_streak:
+                older = waiting.where(Ticket.priority == 0, Ticket.queued_at < ticket.queued_at)
+                ticket = self._first(s, older.order_by(Ticket.queued_at, Ticket.id)) or ticket
+            self._take(s, ticket, desk, now)
+            self._event(s, EventKind.CALLED, ticket, desk, display=self._display(ticket))
+            return self._view(s, ticket)
+
+    def call(self, desk_code: str, ticket_id: int, *, reason: str) -> TicketView:
+        """Call one waiting ticket out of order; the reason is recorded."""
+        if not reason.strip():
+            raise QueueRuleError("Give a reason for calling a ticket out of order.")
+        with self.store.write() as s:
+            desk = self._desk(s, desk_code, lock=True)
+            self._ensure_can_call(s, desk)
+            ticket = self._ticket(s, ticket_id, lock=True)
+            if ticket.service_id not in self._desk_service_ids(s, desk):
+                service = s.get(Service, ticket.service_id)
+                raise InvalidTransitionError(
+                    f"Desk {desk.code} does not serve {service.code if service else '?'}; "
+                    f"transfer ticket {self._display(ticket)} to one of its services first."
+                )
+            self._require(ticket, (TicketStatus.WAITING,), "called")
+            self._take(s, ticket, desk, self.clock())
+            self._event(
+                s,
+                EventKind.CALLED,
+                ticket,
+                desk,
+                display=self._display(ticket),
+                out_of_order=True,
+                reason=reason.strip(),
+            )
+            return self._view(s, ticket)
+
+    def _ensure_can_call(self, s: Session, desk: Desk) -> None:
+        if desk.state == DeskState.PAUSED:
+            raise InvalidTransitionError(
+                f"Desk {desk.code} is paused ({desk.pause_reason}); resume it before calling."
+            )
+        current = self._current(s, desk)
+        if current is not None:
+            raise InvalidTransitionError(
+                f"Desk {desk.code} still has ticket {self._display(current)} ({current.status}): "
+                "complete it, mark a no-show or return it to the queue first."
+            )
+
+    def _first(self, s: Session, query: Select[tuple[Ticket]]) -> Ticket | None:
+        if not self.store.is_sqlite:
+            # Desks contending for the head of one queue each take a different row at
+            # once instead of waiting on one another (SQLite: BEGIN IMMEDIATE serialises).
+            query = query.with_for_update(skip_locked=True)
+        return s.scalars(query.limit(1)).first()
+
+    @staticmethod
+    def _queue_order() -> tuple[Any, ...]:
+        return (Ticket.priority.desc(), Ticket.queued_at, Ticket.id)
+
+    def _take(self, s: Session, ticket: Ticket, desk: Desk, now: datetime) -> None:
+        self._move(
+            s,
+            ticket,
+            (TicketStatus.WAITING,),
+            status=TicketStatus.CALLED,
+            desk_id=desk.id,
+            called_at=now,
+            started_at=None,
+            finished_at=None,
+            recalls=0,
+        )
+        desk.priority_streak = desk.priority_streak + 1 if ticket.priority > 0 else 0
+        if desk.state == DeskState.CLOSED:
+            self._set_desk_state(s, desk, DeskState.OPEN, None, now)
+
+    # -- the desk's current ticket -------------------------------------------------------
+
+    def recall(self, desk_code: str) -> TicketView:
+        """Call the desk's current ticket again (the board repeats the announcement)."""
+        with self.store.write() as s:
+            desk, ticket = self._desk_and_current(s, desk_code)
+            self._require(ticket, (TicketStatus.CALLED,), "recalled")
+            self._move(s, ticket, (TicketStatus.CALLED,), recalls=ticket.recalls + 1)
+            self._event(
+                s, EventKind.RECALLED, ticket, desk, display=self._display(ticket), recalls=ticket.recalls
+            )
+            return self._view(s, ticket)
+
+    def start(self, desk_code: str) -> TicketView:
+        """The visitor has arrived at the desk: service begins."""
+        return self._finish_step(
+            desk_code,
+            (TicketStatus.CALLED,),
+            EventKind.STARTED,
+            lambda ticket, now: {"status": TicketStatus.SERVING, "started_at": now},
+        )
+
+    def complete(self, desk_code: str, *, outcome: str | None = None) -> TicketView:
+        """Service is over, with one of the hall's outcomes (or none recorded)."""
+        if outcome is not None and outcome not in self.hall_info().outcomes:
+            raise QueueRuleError(
+                f"Unknown outcome '{outcome}' (use one of: {', '.join(self.hall_info().outcomes)})."
+            )
+        return self._finish_step(
+            desk_code,
+            CURRENT_STATUSES,
+            EventKind.COMPLETED,
+            lambda ticket, now: {
+                "status": TicketStatus.DONE,
+                "started_at": ticket.started_at or now,
+                "finished_at": now,
+                "outcome": outcome,
+            },
+            outcome=outcome,
+        )
+
+    def no_show(self, desk_code: str) -> TicketView:
+        """The called visitor did not come."""
+        return self._finish_step(
+            desk_code,
+            (TicketStatus.CALLED,),
+            EventKind.NO_SHOW,
+            lambda ticket, now: {"status": TicketStatus.NO_SHOW, "finished_at": now},
+        )
+
+    def return_to_queue(self, desk_code: str) -> TicketView:
+        """Put the current ticket back in its queue, at the place it had."""
+        return self._finish_step(
+            desk_code,
+            CURRENT_STATUSES,
+            EventKind.RETURNED,
+            lambda ticket, now: {
+                "status": TicketStatus.WAITING,
+                "desk_id": None,
+                "called_at": None,
+                "started_at": None,
+            },
+        )
+
+    def _finish_step(
+        self,
+        desk_code: str,
+        allowed: Iterable[TicketStatus],
+        kind: EventKind,
+        values: Callable[[Ticket, datetime], dict[str, Any]],
+        **data: Any,
+    ) -> TicketView:
+        allowed = tuple(allowed)
+        with self.store.write() as s:
+            desk, ticket = self._desk_and_current(s, desk_code)
+            self._require(ticket, allowed, kind.value.replace("_", " "))
+            self._move(s, ticket, allowed, **values(ticket, self.clock()))
+            self._event(s, kind, ticket, desk, display=self._display(ticket), **data)
+            return self._view(s, ticket)
+
+    def transfer(self, desk_code: str, service_code: str, *, note: str | None = None) -> TicketView:
+        """Send the current visitor to another service, keeping their number and place.
+
+        The old ticket becomes ``transferred``; the returned new waiting ticket keeps the
+        original ``queued_at`` and carries the note to the next desk.
+        """
+        with self.store.write() as s:
+            desk, ticket = self._desk_and_current(s, desk_code)
+            target = self._service(s, service_code)
+            if target.id == ticket.service_id:
+                raise InvalidTransitionError(
+                    f"Ticket {self._display(ticket)} is already in {target.code}: "
+                    "return it to the queue instead."
+                )
+            self._require(ticket, CURRENT_STATUSES, "transferred")
+            now = self.clock()
+            self._move(s, ticket, CURRENT_STATUSES, status=TicketStatus.TRANSFERRED, finished_at=now)
+            moved = Ticket(
+                day=ticket.day,
+                prefix=ticket.prefix,
+                number=ticket.number,
+                service_id=target.id,
+                status=TicketStatus.WAITING,
+                priority=ticket.priority,
+                priority_reason=ticket.priority_reason,
+                lang=ticket.lang,
+                source="transfer",
+                issued_at=now,
+                queued_at=ticket.queued_at,
+                recalls=0,
+                note=(note or "").strip() or None,
+                origin_id=ticket.id,
+            )
+            s.add(moved)
+            s.flush()
+            self._event(
+                s,
+                EventKind.TRANSFERRED,
+                ticket,
+                desk,
+                display=self._display(ticket),
+                service=target.code,
+                new_ticket=moved.id,
+                note=moved.note,
+            )
+            return self._view(s, moved)
+
+    def cancel(self, ticket_id: int) -> TicketView:
+        """Cancel a waiting (or called) ticket: the visitor has left."""
+        with self.store.write() as s:
+            ticket = self._ticket(s, ticket_id, lock=True)
+            allowed = (TicketStatus.WAITING, TicketStatus.CALLED)
+            self._require(ticket, allowed, "cancelled")
+            desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
+            self._move(s, ticket, allowed, status=TicketStatus.CANCELLED, finished_at=self.clock())
+            self._event(s, EventKind.CANCELLED, ticket, desk, display=self._display(ticket))
+            return self._view(s, ticket)
+
+    # -- desks ---------------------------------------------------------------------------
+
+    def pause(self, desk_code: str, *, reason: str) -> DeskView:
+        """Pause a desk (lunch, paperwork...): it is not called to and not counted as open."""
+        if not reason.strip():
+            raise QueueRuleError("Give a reason for the pause (lunch, paperwork, phone...).")
+        return self._desk_step(desk_code, DeskState.PAUSED, reason.strip())
+
+    def resume(self, desk_code: str) -> DeskView:
+        """Open a paused or closed desk again."""
+        return self._desk_step(desk_code, DeskState.OPEN, None)
+
+    def close_desk(self, desk_code: str) -> DeskView:
+        """Close a desk for the day (nobody works there)."""
+        return self._desk_step(desk_code, DeskState.CLOSED, None)
+
+    def _desk_step(self, desk_code: str, state: DeskState, reason: str | None) -> DeskView:
+        with self.store.write() as s:
+            desk = self._desk(s, desk_code, lock=True)
+            if desk.state == state:
+                raise InvalidTransitionError(f"Desk {desk.code} is already {state.value}.")
+            if state != DeskState.OPEN:
+                current = self._current(s, desk)
+                if current is not None:
+                    raise InvalidTransitionError(
+                        f"Desk {desk.code} still has ticket {self._display(current)}: "
+                        "finish it or return it to the queue first."
+                    )
+            self._set_desk_state(s, desk, state, reason, self.clock())
+            return self._desk_view(s, desk, None, self._desk_services(s)[desk.id])
+
+    def _set_desk_state(
+        self, s: Session, desk: Desk, state: DeskState, reason: str | None, now: datetime
+    ) -> None:
+        desk.state = state
+        desk.pause_reason = reason
+        desk.state_since = now
+        kind = {
+            DeskState.OPEN: EventKind.DESK_OPENED,
+            DeskState.PAUSED: EventKind.DESK_PAUSED,
+            DeskState.CLOSED: EventKind.DESK_CLOSED,
+        }[state]
+        self._event(s, kind, desk=desk, reason=reason)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def ticket(self, ticket_id: int) -> TicketView:
+        """One ticket by id."""
+        with self.store.read() as s:
+            return self._view(s, self._ticket(s, ticket_id))
+
+    def find(self, display: str, day: date | None = None) -> TicketView:
+        """The live ticket with this number ("A-012") on a day (default today)."""
+        text = display.strip().upper().replace(" ", "")
+        prefix, _, digits = text.partition("-")
+        if not digits:
+            prefix = text.rstrip("0123456789")
+            digits = text[len(prefix) :]
+        if not prefix.isalpha() or not digits.isdigit():
+            raise UnknownTicketError(display)
+        with self.store.read() as s:
+            day = day or local_day(self.clock(), self.hall_info(s).zone)
+            ticket = s.scalars(
+                select(Ticket)
+                .where(Ticket.day == day, Ticket.prefix == prefix, Ticket.number == int(digits))
+                .order_by(Ticket.id.desc())
+                .limit(1)
+            ).first()
+            if ticket is None:
+                raise UnknownTicketError(display)
+            return self._view(s, ticket)
+
+    def verify_token(self, token: str) -> TicketView:
+        """The ticket a scanned QR code stands for; ``InvalidTokenError`` if forged."""
+        ticket_id, signature = tokens.parse(token)
+        with self.store.read() as s:
+            ticket = s.get(Ticket, ticket_id)
+            if ticket is None:
+                raise tokens.InvalidTokenError("no such ticket was issued here")
+            tokens.check(
+                self.hall_info(s).secret, signature, ticket.id, ticket.day, self._display(ticket)
+            )
+            return self._view(s, ticket)
+
+    def tickets(self, day: date | None = None) -> list[TicketView]:
+        """Every ticket of a business day (default today), in issue order."""
+        with self.store.read() as s:
+            day = day or local_day(self.clock(), self.hall_info(s).zone)
+            rows = s.scalars(select(Ticket).where(Ticket.day == day).order_by(Ticket.id)).all()
+            return [self._view(s, t) for t in rows]
+
+    def events(self, after_id: int = 0, limit: int = 1000) -> list[EventView]:
+        """Event rows with an id above ``after_id``, oldest first."""
+        with self.store.read() as s:
+            desks = dict(s.execute(select(Desk.id, Desk.code)).all())
+            rows = s.scalars(
+                select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
+            ).all()
+            return [
+                EventView(
+                    id=e.id,
+                    at=e.at,
+                    kind=e.kind,
+                    ticket_id=e.ticket_id,
+                    desk_code=desks.get(e.desk_id) if e.desk_id else None,
+                    staff_id=e.staff_id,
+                    data=dict(e.data),
+                )
+                for e in rows
+            ]
+
+    def snapshot(self) -> Snapshot:
+        """Per service: waiting, longest wait, estimate, open desks; per desk: state and ticket."""
+        with self.store.read() as s:
+            now = self.clock()
+            day = local_day(now, self.hall_info(s).zone)
+            services = s.scalars(
+                select(Service)
+                .join(Agency, Agency.id == Service.agency_id)
+                .where(Service.active)
+                .order_by(Agency.position, Service.position)
+            ).all()
+            queues = {
+                row.service_id: (row.waiting, row.oldest)
+                for row in s.execute(
+                    select(
+                        Ticket.service_id,
+                        func.count().label("waiting"),
+                        func.min(Ticket.queued_at).label("oldest"),
+                    )
+                    .where(Ticket.status == TicketStatus.WAITING, Ticket.day == day)
+                    .group_by(Ticket.service_id)
+                )
+            }
+            open_desks = self._open_desks(s)
+            loads = []
+            for service in services:
+                waiting, oldest = queues.get(service.id, (0, None))
+                desks_open = open_desks.get(service.id, 0)
+                avg = self._avg_service_min(s, service, now)
+                longest = 0
+                if oldest is not None:
+                    longest = max(0, int((now - oldest).total_seconds() // 60))
+                loads.append(
+                    ServiceLoad(
+                        code=service.code,
+                        agency_code=self._agency_code(s, service),
+                        prefix=service.prefix,
+                        name=dict(service.name),
+                        waiting=waiting,
+                        longest_wait_min=longest,
+                        target_wait_min=service.target_wait_min,
+                        estimated_wait_min=self._estimate(waiting, avg, desks_open),
+                        open_desks=desks_open,
+                        avg_service_min=round(avg, 1),
+                    )
+                )
+            desk_services = self._desk_services(s)
+            current = {
+                t.desk_id: t
+                for t in s.scalars(select(Ticket).where(Ticket.status.in_(CURRENT_STATUSES)))
+            }
+            desks = [
+                self._desk_view(s, d, current.get(d.id), desk_services.get(d.id, ()))
+                for d in s.scalars(select(Desk).where(Desk.active).order_by(Desk.position))
+            ]
+            return Snapshot(at=now, day=day, services=tuple(loads), desks=tuple(desks))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _event(
+        self,
+        s: Session,
+        kind: EventKind,
+        ticket: Ticket | None = None,
+        desk: Desk | None = None,
+        **data: Any,
+    ) -> None:
+        self.store.lock_events(s)
+        s.add(
+            Event(
+                at=self.clock(),
+                kind=kind,
+                ticket_id=ticket.id if ticket else None,
+                desk_id=desk.id if desk else None,
+                data={k: v for k, v in data.items() if v is not None},
+            )
+        )
+
+    def _move(self, s: Session, ticket: Ticket, allowed: Iterable[TicketStatus], **values: Any) -> None:
+        # The status condition in the UPDATE itself is the guard: a ticket changed by
+        # another terminal since it was read is never moved twice.
+        result = s.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.status.in_(tuple(allowed)))
+            .values(**values)
+            .execution_options(synchronize_session="evaluate")
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            s.refresh(ticket)
+            raise InvalidTransitionError(
+                f"Ticket {self._display(ticket)} changed meanwhile: it is now {ticket.status}."
+            )
+
+    def _require(self, ticket: Ticket, allowed: Iterable[TicketStatus], action: str) -> None:
+        allowed = tuple(allowed)
+        if ticket.status not in allowed:
+            raise InvalidTransitionError(
+                f"Ticket {self._display(ticket)} is {ticket.status.replace('_', '-')} "
+                f"and cannot be {action} (only a {' or '.join(allowed)} ticket can)."
+            )
+
+    def _service(self, s: Session, code: str) -> Service:
+        service = s.scalar(select(Service).where(Service.code == code, Service.active))
+        if service is None:
+            raise UnknownServiceError(code)
+        return service
+
+    def _desk(self, s: Session, code: str, *, lock: bool = False) -> Desk:
+        query = select(Desk).where(Desk.code == code, Desk.active)
+        if lock:
+            query = query.with_for_update()
+        desk = s.scalar(query)
+        if desk is None:
+            raise UnknownDeskError(code)
+        return desk
+
+    def _ticket(self, s: Session, ticket_id: int, *, lock: bool = False) -> Ticket:
+        query = select(Ticket).where(Ticket.id == ticket_id)
+        if lock:
+            query = query.with_for_update()
+        ticket = s.scalar(query)
+        if ticket is None:
+            raise UnknownTicketError(f"#{ticket_id}")
+        return ticket
+
+    def _current(self, s: Session, desk: Desk) -> Ticket | None:
+        return s.scalar(
+            select(Ticket).where(Ticket.desk_id == desk.id, Ticket.status.in_(CURRENT_STATUSES))
+        )
+
+    def _desk_and_current(self, s: Session, desk_code: str) -> tuple[Desk, Ticket]:
+        desk = self._desk(s, desk_code, lock=True)
+        ticket = self._current(s, desk)
+        if ticket is None:
+            raise NoCurrentTicketError(desk.code)
+        return desk, ticket
+
+    def _desk_service_ids(self, s: Session, desk: Desk) -> list[int]:
+        return list(
+            s.scalars(
+                select(DeskService.service_id)
+                .join(Service, Service.id == DeskService.service_id)
+                .where(DeskService.desk_id == desk.id, Service.active)
+            )
+        )
+
+    def _desk_services(self, s: Session) -> dict[int, tuple[str, ...]]:
+        result: dict[int, list[str]] = {}
+        rows = s.execute(
+            select(DeskService.desk_id, Service.code)
+            .join(Service, Service.id == DeskService.service_id)
+            .where(Service.active)
+            .order_by(Service.position)
+        )
+        for desk_id, code in rows:
+            result.setdefault(desk_id, []).append(code)
+        return {k: tuple(v) for k, v in result.items()}
+
+    def _open_desks(self, s: Session, service_id: int | None = None) -> dict[int, int]:
+        query = (
+            select(DeskService.service_id, func.count())
+            .join(Desk, Desk.id == DeskService.desk_id)
+            .where(Desk.active, Desk.state == DeskState.OPEN)
+            .group_by(DeskService.service_id)
+        )
+        if service_id is not None:
+            query = query.where(DeskService.service_id == service_id)
+        return {sid: n for sid, n in s.execute(query)}
+
+    def _avg_service_min(self, s: Session, service: Service, now: datetime) -> float:
+        rows = s.execute(
+            select(Ticket.called_at, Ticket.finished_at)
+            .where(
+                Ticket.service_id == service.id,
+                Ticket.finished_at > now - SERVICE_TIME_WINDOW,
+                Ticket.status == TicketStatus.DONE,
+            )
+            .order_by(Ticket.finished_at.desc())
+            .limit(SERVICE_TIME_SAMPLES)
+        ).all()
+        spans = [(f - c).total_seconds() / 60 for c, f in rows if c is not None and f is not None]
+        if len(spans) < SERVICE_TIME_MIN_SAMPLES:
+            return float(service.default_service_min)
+        return sum(spans) / len(spans)
+
+    @staticmethod
+    def _estimate(people_ahead: int, avg_min: float, open_desks: int) -> int:
+        return math.ceil(people_ahead * avg_min / max(open_desks, 1))
+
+    def _position(self, s: Session, ticket: Ticket) -> tuple[int, int]:
+        """People ahead of a waiting ticket in its queue, and the minutes it may wait."""
+        if ticket.status != TicketStatus.WAITING:
+            return 0, 0
+        ahead = s.scalar(
+            select(func.count()).where(
+                Ticket.status == TicketStatus.WAITING,
+                Ticket.service_id == ticket.service_id,
+                Ticket.day == ticket.day,
+                Ticket.id != ticket.id,
+                or_(
+                    Ticket.priority > ticket.priority,
+                    and_(
+                        Ticket.priority == ticket.priority,
+                        or_(
+                            Ticket.queued_at < ticket.queued_at,
+                            and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+                        ),
+                    ),
+                ),
+            )
+        ) or 0
+        service = s.get(Service, ticket.service_id)
+        assert service is not None
+        avg = self._avg_service_min(s, service, self.clock())
+        desks = self._open_desks(s, service.id).get(service.id, 0)
+        return ahead, self._estimate(ahead, avg, desks)
+
+    @staticmethod
+    def _display(ticket: Ticket) -> str:
+        return format_number(ticket.prefix, ticket.number)
+
+    def _agency_code(self, s: Session, service: Service) -> str:
+        agency = s.get(Agency, service.agency_id)
+        return agency.code if agency else ""
+
+    def _view(self, s: Session, ticket: Ticket) -> TicketView:
+        service = s.get(Service, ticket.service_id)
+        assert service is not None
+        desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
+        display = self._display(ticket)
+        return TicketView(
+            id=ticket.id,
+            display=display,
+            prefix=ticket.prefix,
+            number=ticket.number,
+            day=ticket.day,
+            service_code=service.code,
+            agency_code=self._agency_code(s, service),
+            status=ticket.status,
+            priority=ticket.priority,
+            priority_reason=ticket.priority_reason,
+            lang=ticket.lang,
+            source=ticket.source,
+            desk_code=desk.code if desk else None,
+            issued_at=ticket.issued_at,
+            queued_at=ticket.queued_at,
+            called_at=ticket.called_at,
+            started_at=ticket.started_at,
+            finished_at=ticket.finished_at,
+            recalls=ticket.recalls,
+            outcome=ticket.outcome,
+            note=ticket.note,
+            origin_id=ticket.origin_id,
+            token=tokens.sign(self.hall_info(s).secret, ticket.id, ticket.day, display),
+        )
+
+    def _desk_view(
+        self, s: Session, desk: Desk, current: Ticket | None, services: tuple[str, ...]
+    ) -> DeskView:
+        return DeskView(
+            code=desk.code,
+            label=dict(desk.label),
+            zone=desk.zone,
+            state=desk.state,
+            pause_reason=desk.pause_reason,
+            state_since=desk.state_since,
+            services=services,
+            current=self._view(s, current) if current else None,
+        )

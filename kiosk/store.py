@@ -1,0 +1,172 @@
+"""The shared store: one URL picks SQLite or PostgreSQL; every write is one transaction."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.errors import StoreUnavailableError
+
+ENV_VAR = "KEZEK_DB"
+NOTIFY_CHANNEL = "kezek_events"
+# Serialises event-writing transactions on PostgreSQL so that event ids become visible in
+# id order; a follower reading "after the last id seen" then never skips one.
+EVENT_LOCK_KEY = 0x4B455A454B
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def default_url() -> str:
+    """The embedded default: a SQLite file in the user data directory."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("kezek", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'kezek.db'}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """``url`` if given, else ``$KEZEK_DB``, else the embedded SQLite default."""
+    return url or os.environ.get(ENV_VAR) or default_url()
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL as it may be shown or logged: never with its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable database URL>"
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling would BEGIN lazily and deferred; we emit
+    # BEGIN ourselves (SQLAlchemy's documented pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # A printed ticket must survive a power cut, or its number would be issued again.
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+class Store:
+    """Engines and sessions for one database URL.
+
+    ``write()`` opens a transaction that holds the write lock from its first statement
+    (SQLite: ``BEGIN IMMEDIATE``), so a read-then-write never races another terminal.
+    ``read()`` never takes the write lock.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_url(url)
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError as exc:
+            raise StoreUnavailableError(f"'{self.url}' is not a database URL.") from exc
+        self.safe_url = safe_url(parsed)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise StoreUnavailableError(
+                f"{self.safe_url}: Kezek runs on SQLite or PostgreSQL, not '{self.dialect}'."
+            )
+        if self.dialect == "sqlite":
+            self._prepare_sqlite_folder(parsed)
+            self.write_engine = self._sqlite_engine(parsed, "BEGIN IMMEDIATE")
+            self.read_engine = self._sqlite_engine(parsed, "BEGIN")
+        else:
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            self.write_engine = create_engine(
+                parsed,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 5},
+                pool_size=2,
+                max_overflow=4,
+            )
+            self.read_engine = self.write_engine
+        self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def _prepare_sqlite_folder(self, url: URL) -> None:
+        if url.database and url.database != ":memory:":
+            folder = Path(url.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailableError(
+                    f"{self.safe_url}: cannot create the folder {folder}: {exc.strerror}."
+                ) from exc
+
+    @staticmethod
+    def _sqlite_engine(url: URL, begin: str) -> Engine:
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin)
+
+        event.listen(engine, "begin", _begin)
+        return engine
+
+    def unavailable(self, exc: BaseException) -> StoreUnavailableError:
+        """A store error rephrased for a person: which database, and what went wrong."""
+        detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+        reason = detail[0] if detail else type(exc).__name__
+        return StoreUnavailableError(f"The database {self.safe_url} cannot be used: {reason}")
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+                if not self.is_sqlite and session.info.get("events"):
+                    session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+        except OperationalError as exc:
+            raise self.unavailable(exc) from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise self.unavailable(exc) from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session for one unit of work."""
+        try:
+            with self._reader() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise self.unavailable(exc) from exc
+
+    def lock_events(self, session: Session) -> None:
+        """Before a transaction's first event row: keep event ids in commit order."""
+        if not self.is_sqlite and not session.info.get("events"):
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOCK_KEY})
+        session.info["events"] = True
+
+    def has_schema(self) -> bool:
+        """True when ``kezek init`` has created the tables here."""
+        try:
+            with self.read_engine.connect() as conn:
+                return inspect(conn).has_table("ticket")
+        except OperationalError as exc:
+            raise self.unavailable(exc) from exc
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()

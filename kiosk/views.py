@@ -1,0 +1,121 @@
+"""Frozen snapshots that the core hands to windows and commands; never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+def format_number(prefix: str, number: int) -> str:
+    """The number as visitors read it: ``A-007``."""
+    return f"{prefix}-{number:03d}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _View:
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings)."""
+        result: dict[str, Any] = _plain(asdict(self))  # type: ignore[call-overload]
+        return result
+
+
+@dataclass(frozen=True)
+class TicketView(_View):
+    """A ticket as every terminal sees it."""
+
+    id: int
+    display: str
+    prefix: str
+    number: int
+    day: date
+    service_code: str
+    agency_code: str
+    status: str
+    priority: int
+    priority_reason: str | None
+    lang: str
+    source: str
+    desk_code: str | None
+    issued_at: datetime
+    queued_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    recalls: int
+    outcome: str | None
+    note: str | None
+    origin_id: int | None
+    token: str
+
+
+@dataclass(frozen=True)
+class IssuedTicket(_View):
+    """A newly issued ticket with what the visitor is told: people ahead, minutes to wait."""
+
+    ticket: TicketView
+    people_ahead: int
+    wait_min: int
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceLoad(_View):
+    """One service's queue right now."""
+
+    code: str
+    agency_code: str
+    prefix: str
+    name: dict[str, str]
+    waiting: int
+    longest_wait_min: int
+    target_wait_min: int
+    estimated_wait_min: int
+    open_desks: int
+    avg_service_min: float
+
+
+@dataclass(frozen=True)
+class DeskView(_View):
+    """One desk right now."""
+
+    code: str
+    label: dict[str, str]
+    zone: str | None
+    state: str
+    pause_reason: str | None
+    state_since: datetime | None
+    services: tuple[str, ...]
+    current: TicketView | None
+
+
+@dataclass(frozen=True)
+class Snapshot(_View):
+    """The whole hall at one moment."""
+
+    at: datetime
+    day: date
+    services: tuple[ServiceLoad, ...]
+    desks: tuple[DeskView, ...]
+
+
+@dataclass(frozen=True)
+class EventView(_View):
+    """One row of the event log."""
+
+    id: int
+    at: datetime
+    kind: str
+    ticket_id: int | None
+    desk_code: str | None
+    staff_id: int | None
+    data: dict[str, Any]

@@ -1,0 +1,1 @@
+"""Ticket and report rendering and printer back ends. No Qt at module level."""
