@@ -42,7 +42,9 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
         description="Kezek: reception and queue system for single-window public-service halls.",
     )
     parser.add_argument("--version", action="version", version=f"kezek {__version__}")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: $KEZEK_DB or a local SQLite file)")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL (default: $KEZEK_DB or a local SQLite file)"
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--json", action="store_true", help="machine-readable output")
@@ -119,6 +121,7 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    args.opened = []
     try:
         return handler(args)
     except HallFileError as exc:
@@ -134,8 +137,13 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     except Exception as exc:  # the promise is no traceback; KEZEK_DEBUG shows it
         if os.environ.get("KEZEK_DEBUG"):
             raise
-        print(f"kezek {args.command}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"kezek {args.command}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr
+        )
         return 1
+    finally:
+        for store in args.opened:
+            store.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _service(args: argparse.Namespace) -> Any:
     from kiosk.queue import QueueService
 
-    return QueueService.from_url(args.db)
+    service = QueueService.from_url(args.db)
+    args.opened.append(service.store)
+    return service
 
 
 def _out(args: argparse.Namespace, data: Any, text: str) -> int:
@@ -171,15 +181,9 @@ def _init(args: argparse.Namespace) -> int:
     # Validate before touching the store: a broken hall file changes nothing.
     config = load_hall(hall_file) if hall_file else None
     store = Store(args.db)
-    try:
-        before = schema.current_revision(store)
-        schema.upgrade(store)
-    except Exception as exc:
-        from sqlalchemy.exc import DBAPIError
-
-        if isinstance(exc, DBAPIError):
-            raise store.unavailable(exc) from exc
-        raise
+    args.opened.append(store)
+    before = schema.current_revision(store)
+    schema.upgrade(store)
     service = QueueService(store)
     if config is None:
         service.hall_info()  # a store with no hall yet needs a hall file
@@ -193,11 +197,19 @@ def _init(args: argparse.Namespace) -> int:
         "hall": str(hall_file) if hall_file else None,
         "changes": None
         if changes is None
-        else {"added": changes.added, "updated": changes.updated, "deactivated": changes.deactivated},
+        else {
+            "added": changes.added,
+            "updated": changes.updated,
+            "deactivated": changes.deactivated,
+        },
     }
     lines = [f"Store: {store.safe_url} (schema {before or 'new'} -> {after})"]
     if changes is not None:
-        for label, part in (("added", changes.added), ("updated", changes.updated), ("deactivated", changes.deactivated)):
+        for label, part in (
+            ("added", changes.added),
+            ("updated", changes.updated),
+            ("deactivated", changes.deactivated),
+        ):
             for kind, codes in part.items():
                 if codes:
                     lines.append(f"  {label} {kind}: {', '.join(codes)}")
@@ -267,7 +279,9 @@ def _desk_step(args: argparse.Namespace) -> int:
         }[name]
         result = method(args.desk)
     if isinstance(result, DeskView):
-        text = f"{result.code}: {result.state}" + (f" ({result.pause_reason})" if result.pause_reason else "")
+        text = f"{result.code}: {result.state}" + (
+            f" ({result.pause_reason})" if result.pause_reason else ""
+        )
     else:
         text = _ticket_line(result)
     return _out(args, result.to_dict(), text)
@@ -286,7 +300,11 @@ def _cancel(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     snap: Snapshot = _service(args).snapshot()
-    lines = [f"{snap.day}  {snap.at:%H:%M} UTC", "", "SERVICE      WAITING  LONGEST  TARGET  ESTIMATE  DESKS"]
+    lines = [
+        f"{snap.day}  {snap.at:%H:%M} UTC",
+        "",
+        "SERVICE      WAITING  LONGEST  TARGET  ESTIMATE  DESKS",
+    ]
     for s in snap.services:
         lines.append(
             f"{s.code:<12} {s.waiting:>7}  {s.longest_wait_min:>5} m  {s.target_wait_min:>4} m"

@@ -27,7 +27,11 @@ DEFAULT_OUTCOMES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "documents_missing",
-        "name": {"kk": "Құжаттар жетіспейді", "ru": "Не хватает документов", "en": "Documents missing"},
+        "name": {
+            "kk": "Құжаттар жетіспейді",
+            "ru": "Не хватает документов",
+            "en": "Documents missing",
+        },
     },
     {
         "code": "redirected",
@@ -44,7 +48,11 @@ DEFAULT_PRIORITY_REASONS: tuple[dict[str, Any], ...] = (
     {"code": "pregnant", "name": {"kk": "Жүктілік", "ru": "Беременность", "en": "Pregnancy"}},
     {
         "code": "small_child",
-        "name": {"kk": "Кішкентай баламен", "ru": "С маленьким ребёнком", "en": "With a small child"},
+        "name": {
+            "kk": "Кішкентай баламен",
+            "ru": "С маленьким ребёнком",
+            "en": "With a small child",
+        },
     },
 )
 
@@ -157,14 +165,18 @@ class _Validator:
             return ""
         return value.strip()
 
-    def integer(self, raw: dict[str, Any], key: str, where: str, default: int, low: int, high: int) -> int:
+    def integer(
+        self, raw: dict[str, Any], key: str, where: str, default: int, low: int, high: int
+    ) -> int:
         value = raw.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.fail(where, f"'{key}' must be a whole number from {low} to {high}, not {value!r}")
             return default
         return value
 
-    def i18n(self, raw: dict[str, Any], key: str, where: str, *, required: bool = True) -> dict[str, str]:
+    def i18n(
+        self, raw: dict[str, Any], key: str, where: str, *, required: bool = True
+    ) -> dict[str, str]:
         value = raw.get(key)
         if value is None and not required:
             return {}
@@ -192,11 +204,13 @@ class _Validator:
             )
             return ""
         if code in seen:
-            self.fail(where, f"code '{code}' is used twice")
+            self.fail(f"{where} '{code}'", f"code '{code}' is used twice")
         seen.add(code)
         return code
 
-    def choices(self, hall: dict[str, Any], key: str, default: tuple[dict[str, Any], ...]) -> tuple[Choice, ...]:
+    def choices(
+        self, hall: dict[str, Any], key: str, default: tuple[dict[str, Any], ...]
+    ) -> tuple[Choice, ...]:
         raw = hall.get(key)
         if raw is None:
             return tuple(Choice(d["code"], dict(d["name"])) for d in default)
@@ -228,7 +242,9 @@ class _Validator:
             or any(lang not in LANGUAGES for lang in languages)
             or len(set(languages)) != len(languages)
         ):
-            self.fail("hall", f"'languages' must list some of kk, ru, en once each, not {languages!r}")
+            self.fail(
+                "hall", f"'languages' must list some of kk, ru, en once each, not {languages!r}"
+            )
         else:
             self.languages = tuple(languages)
         name = self.i18n(hall, "name", "hall")
@@ -237,7 +253,9 @@ class _Validator:
             try:
                 ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                self.fail("hall", f"timezone '{timezone}' is not a known time zone (e.g. Asia/Almaty)")
+                self.fail(
+                    "hall", f"timezone '{timezone}' is not a known time zone (e.g. Asia/Almaty)"
+                )
         hours = self.hours(self.table(hall, "hours", "hall.hours"))
         outcomes = self.choices(hall, "outcomes", DEFAULT_OUTCOMES)
         reasons = self.choices(hall, "priority_reasons", DEFAULT_PRIORITY_REASONS)
@@ -275,7 +293,9 @@ class _Validator:
             if value == "closed":
                 result[day] = "closed"
             elif match is None or match.group(1, 2) >= match.group(3, 4):
-                self.fail("hall.hours", f"{day} = {value!r} must look like \"09:00-18:00\" or \"closed\"")
+                self.fail(
+                    "hall.hours", f'{day} = {value!r} must look like "09:00-18:00" or "closed"'
+                )
             else:
                 result[day] = value
         return result
@@ -321,7 +341,9 @@ class _Validator:
                     prefix=str(prefix),
                     name=self.i18n(entry, "name", where),
                     target_wait_min=self.integer(entry, "target_wait_min", where, 15, 1, 600),
-                    default_service_min=self.integer(entry, "default_service_min", where, 10, 1, 600),
+                    default_service_min=self.integer(
+                        entry, "default_service_min", where, 10, 1, 600
+                    ),
                     documents=self.documents(entry, where),
                 )
             )
@@ -339,7 +361,9 @@ class _Validator:
         result: dict[str, list[str]] = {}
         for lang in self.languages:
             items = raw.get(lang)
-            if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            if not isinstance(items, list) or not all(
+                isinstance(i, str) and i.strip() for i in items
+            ):
                 self.fail(where, f"'documents' has no list of texts in '{lang}'")
             else:
                 result[lang] = [i.strip() for i in items]

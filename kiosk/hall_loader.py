@@ -26,7 +26,9 @@ class HallChanges:
 
     @property
     def any(self) -> bool:
-        return any(self.added.values()) or any(self.updated.values()) or any(self.deactivated.values())
+        return (
+            any(self.added.values()) or any(self.updated.values()) or any(self.deactivated.values())
+        )
 
 
 def apply_hall(s: Session, config: HallConfig) -> HallChanges:
@@ -42,7 +44,9 @@ def apply_hall(s: Session, config: HallConfig) -> HallChanges:
         "languages": list(config.languages),
         "hours": dict(config.hours),
         "outcomes": [{"code": c.code, "name": dict(c.name)} for c in config.outcomes],
-        "priority_reasons": [{"code": c.code, "name": dict(c.name)} for c in config.priority_reasons],
+        "priority_reasons": [
+            {"code": c.code, "name": dict(c.name)} for c in config.priority_reasons
+        ],
         "max_priority_streak": config.max_priority_streak,
     }
     if hall is None:

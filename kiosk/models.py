@@ -103,7 +103,7 @@ class Base(DeclarativeBase):
     """Declarative base with stable constraint names, so migrations name them alike."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
 
 
 class Hall(Base):

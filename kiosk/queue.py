@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kiosk import token as tokens
 from kiosk.clock import Clock, local_day, system_clock
 from kiosk.errors import (
+    InvalidTokenError,
     InvalidTransitionError,
     NoCurrentTicketError,
     QueueRuleError,
@@ -163,7 +164,9 @@ class QueueService:
         # unique request_id sees the winner's ticket on its second try.
         for attempt in range(2):
             try:
-                return self._issue(service_code, priority, priority_reason, lang, source, request_id)
+                return self._issue(
+                    service_code, priority, priority_reason, lang, source, request_id
+                )
             except IntegrityError:
                 if request_id is None or attempt:
                     raise
@@ -307,7 +310,7 @@ class QueueService:
                 "complete it, mark a no-show or return it to the queue first."
             )
 
-    def _first(self, s: Session, query: Select[tuple[Ticket]]) -> Ticket | None:
+    def _first(self, s: Session, query: Select[Ticket]) -> Ticket | None:
         if not self.store.is_sqlite:
             # Desks contending for the head of one queue each take a different row at
             # once instead of waiting on one another (SQLite: BEGIN IMMEDIATE serialises).
@@ -343,7 +346,12 @@ class QueueService:
             self._require(ticket, (TicketStatus.CALLED,), "recalled")
             self._move(s, ticket, (TicketStatus.CALLED,), recalls=ticket.recalls + 1)
             self._event(
-                s, EventKind.RECALLED, ticket, desk, display=self._display(ticket), recalls=ticket.recalls
+                s,
+                EventKind.RECALLED,
+                ticket,
+                desk,
+                display=self._display(ticket),
+                recalls=ticket.recalls,
             )
             return self._view(s, ticket)
 
@@ -430,7 +438,9 @@ class QueueService:
                 )
             self._require(ticket, CURRENT_STATUSES, "transferred")
             now = self.clock()
-            self._move(s, ticket, CURRENT_STATUSES, status=TicketStatus.TRANSFERRED, finished_at=now)
+            self._move(
+                s, ticket, CURRENT_STATUSES, status=TicketStatus.TRANSFERRED, finished_at=now
+            )
             moved = Ticket(
                 day=ticket.day,
                 prefix=ticket.prefix,
@@ -550,7 +560,7 @@ class QueueService:
         with self.store.read() as s:
             ticket = s.get(Ticket, ticket_id)
             if ticket is None:
-                raise tokens.InvalidTokenError("no such ticket was issued here")
+                raise InvalidTokenError("no such ticket was issued here")
             tokens.check(
                 self.hall_info(s).secret, signature, ticket.id, ticket.day, self._display(ticket)
             )
@@ -661,7 +671,9 @@ class QueueService:
             )
         )
 
-    def _move(self, s: Session, ticket: Ticket, allowed: Iterable[TicketStatus], **values: Any) -> None:
+    def _move(
+        self, s: Session, ticket: Ticket, allowed: Iterable[TicketStatus], **values: Any
+    ) -> None:
         # The status condition in the UPDATE itself is the guard: a ticket changed by
         # another terminal since it was read is never moved twice.
         result = s.execute(
@@ -776,24 +788,27 @@ class QueueService:
         """People ahead of a waiting ticket in its queue, and the minutes it may wait."""
         if ticket.status != TicketStatus.WAITING:
             return 0, 0
-        ahead = s.scalar(
-            select(func.count()).where(
-                Ticket.status == TicketStatus.WAITING,
-                Ticket.service_id == ticket.service_id,
-                Ticket.day == ticket.day,
-                Ticket.id != ticket.id,
-                or_(
-                    Ticket.priority > ticket.priority,
-                    and_(
-                        Ticket.priority == ticket.priority,
-                        or_(
-                            Ticket.queued_at < ticket.queued_at,
-                            and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+        ahead = (
+            s.scalar(
+                select(func.count()).where(
+                    Ticket.status == TicketStatus.WAITING,
+                    Ticket.service_id == ticket.service_id,
+                    Ticket.day == ticket.day,
+                    Ticket.id != ticket.id,
+                    or_(
+                        Ticket.priority > ticket.priority,
+                        and_(
+                            Ticket.priority == ticket.priority,
+                            or_(
+                                Ticket.queued_at < ticket.queued_at,
+                                and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+                            ),
                         ),
                     ),
-                ),
+                )
             )
-        ) or 0
+            or 0
+        )
         service = s.get(Service, ticket.service_id)
         assert service is not None
         avg = self._avg_service_min(s, service, self.clock())

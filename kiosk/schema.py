@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.exc import DBAPIError
 
 from kiosk.store import Store
 
@@ -29,13 +30,19 @@ def head_revision(store: Store) -> str | None:
 
 def current_revision(store: Store) -> str | None:
     """The migration the store is at, or None for an empty store."""
-    with store.read_engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    try:
+        with store.read_engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise store.unavailable(exc) from exc
 
 
 def upgrade(store: Store) -> None:
     """Bring the schema to the newest revision, in place; an empty store gets all of it."""
     config = alembic_config(store)
-    with store.write_engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    try:
+        with store.write_engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except DBAPIError as exc:
+        raise store.unavailable(exc) from exc

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import StoreUnavailableError
@@ -56,6 +56,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _missing_table(exc: BaseException) -> bool:
+    message = str(getattr(exc, "orig", exc))
+    return isinstance(exc, OperationalError | ProgrammingError) and (
+        "no such table" in message or ("relation" in message and "does not exist" in message)
+    )
 
 
 class Store:
@@ -121,8 +128,19 @@ class Store:
         event.listen(engine, "begin", _begin)
         return engine
 
+    @staticmethod
+    def _is_unavailable(exc: DBAPIError) -> bool:
+        return (
+            isinstance(exc, OperationalError) or exc.connection_invalidated or _missing_table(exc)
+        )
+
     def unavailable(self, exc: BaseException) -> StoreUnavailableError:
         """A store error rephrased for a person: which database, and what went wrong."""
+        if _missing_table(exc):
+            return StoreUnavailableError(
+                f"The database {self.safe_url} has no Kezek tables yet: "
+                "run 'kezek init --demo' or 'kezek init --hall FILE'."
+            )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
         return StoreUnavailableError(f"The database {self.safe_url} cannot be used: {reason}")
@@ -135,10 +153,8 @@ class Store:
                 yield session
                 if not self.is_sqlite and session.info.get("events"):
                     session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
-        except OperationalError as exc:
-            raise self.unavailable(exc) from exc
         except DBAPIError as exc:
-            if exc.connection_invalidated:
+            if self._is_unavailable(exc):
                 raise self.unavailable(exc) from exc
             raise
 
@@ -148,8 +164,10 @@ class Store:
         try:
             with self._reader() as session, session.begin():
                 yield session
-        except OperationalError as exc:
-            raise self.unavailable(exc) from exc
+        except DBAPIError as exc:
+            if self._is_unavailable(exc):
+                raise self.unavailable(exc) from exc
+            raise
 
     def lock_events(self, session: Session) -> None:
         """Before a transaction's first event row: keep event ids in commit order."""

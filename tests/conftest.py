@@ -46,11 +46,22 @@ def small_hall() -> dict[str, Any]:
             {"code": "LAND", "name": names("Land")},
         ],
         "services": [
-            {"code": "ENT-REG", "agency": "ENT", "prefix": "A", "name": names("Register"),
-             "target_wait_min": 15, "default_service_min": 10},
+            {
+                "code": "ENT-REG",
+                "agency": "ENT",
+                "prefix": "A",
+                "name": names("Register"),
+                "target_wait_min": 15,
+                "default_service_min": 10,
+            },
             {"code": "ENT-SUP", "agency": "ENT", "prefix": "B", "name": names("Support")},
-            {"code": "LAND-1", "agency": "LAND", "prefix": "L", "name": names("Plots"),
-             "default_service_min": 20},
+            {
+                "code": "LAND-1",
+                "agency": "LAND",
+                "prefix": "L",
+                "name": names("Plots"),
+                "default_service_min": 20,
+            },
         ],
         "desks": [
             {"code": "D1", "label": names("Desk 1"), "services": ["ENT-REG", "ENT-SUP"]},

@@ -16,7 +16,9 @@ from kiosk.queue import QueueService
 
 
 def test_numbers_count_up_per_prefix(queue: QueueService) -> None:
-    shown = [queue.issue(code).ticket.display for code in ("ENT-REG", "ENT-REG", "ENT-SUP", "ENT-REG")]
+    shown = [
+        queue.issue(code).ticket.display for code in ("ENT-REG", "ENT-REG", "ENT-SUP", "ENT-REG")
+    ]
     assert shown == ["A-001", "A-002", "B-001", "A-003"]
 
 
@@ -30,7 +32,9 @@ def test_numbering_restarts_at_local_midnight(queue: QueueService, clock: FixedC
     assert (early.day - late.day).days == 1
 
 
-def test_yesterdays_waiting_tickets_are_not_called_today(queue: QueueService, clock: FixedClock) -> None:
+def test_yesterdays_waiting_tickets_are_not_called_today(
+    queue: QueueService, clock: FixedClock
+) -> None:
     queue.issue("ENT-REG")
     clock.advance(days=1)
     fresh = queue.issue("ENT-REG").ticket
