@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup system-deps demo test lint bench translations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -13,7 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup: system-deps $(STAMP)
 
 demo: setup
 	bash scripts/demo.sh
@@ -27,6 +30,20 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/engine.py --out bench/results/engine.json
+
+# Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
+# catalog, then compile. New messages arrive untranslated: a test lists them.
+translations: setup
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ --no-location --sort-output \
+	  --project=Kezek --copyright-holder="Kezek developers" -o resources/locale/kezek.pot kiosk printing ui
+	for lang in kk ru en; do \
+	  if [ -f resources/locale/$$lang/LC_MESSAGES/kezek.po ]; then \
+	    $(BIN)/pybabel update --quiet --no-fuzzy-matching --ignore-obsolete -D kezek -i resources/locale/kezek.pot -d resources/locale -l $$lang; \
+	  else \
+	    $(BIN)/pybabel init --quiet -D kezek -i resources/locale/kezek.pot -d resources/locale -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/python scripts/compile_catalogs.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.errors import HallFileError
+from kiosk.i18n import N_, gettext_for
 from kiosk.resources import resource_path
+from kiosk.views import Choice
 
 LANGUAGES = ("kk", "ru", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -58,14 +61,6 @@ DEFAULT_PRIORITY_REASONS: tuple[dict[str, Any], ...] = (
 
 
 @dataclass(frozen=True)
-class Choice:
-    """A named option of the hall: a completion outcome or a priority reason."""
-
-    code: str
-    name: dict[str, str]
-
-
-@dataclass(frozen=True)
 class AgencyConfig:
     code: str
     name: dict[str, str]
@@ -105,6 +100,42 @@ class HallConfig:
     agencies: tuple[AgencyConfig, ...]
     services: tuple[ServiceConfig, ...]
     desks: tuple[DeskConfig, ...]
+
+
+def is_open(hours: dict[str, str], moment: datetime, zone: ZoneInfo) -> bool:
+    """Whether the hall is open at ``moment`` by its weekly hours (no hours: always open)."""
+    if not hours:
+        return True
+    local = moment.astimezone(zone)
+    today = hours.get(WEEKDAYS[local.weekday()], "closed")
+    if today == "closed":
+        return False
+    opens, closes = today.split("-")
+    return opens <= local.strftime("%H:%M") < closes
+
+
+WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def describe_hours(hours: dict[str, str], lang: str) -> str:
+    """The weekly hours in one line, days with equal hours joined: "Mon–Fri 09:00–18:00; ..."."""
+    _ = gettext_for(lang)
+    if not hours:
+        return _("Open every day")
+    groups: list[tuple[int, int, str]] = []
+    for index, day in enumerate(WEEKDAYS):
+        value = hours.get(day, "closed")
+        if groups and groups[-1][2] == value and groups[-1][1] == index - 1:
+            groups[-1] = (groups[-1][0], index, value)
+        else:
+            groups.append((index, index, value))
+    parts = []
+    for first, last, value in groups:
+        days = _(WEEKDAY_NAMES[first])
+        if last > first:
+            days += "–" + _(WEEKDAY_NAMES[last])
+        parts.append(f"{days} {_('closed') if value == 'closed' else value.replace('-', '–')}")
+    return "; ".join(parts)
 
 
 def demo_hall_path() -> Path:

@@ -73,6 +73,7 @@ class EventKind(enum.StrEnum):
     DESK_OPENED = "desk_opened"
     DESK_CLOSED = "desk_closed"
     HALL_LOADED = "hall_loaded"
+    PRINTER_FAILED = "printer_failed"
 
 
 class DeskState(enum.StrEnum):

@@ -28,7 +28,7 @@ from kiosk.errors import (
     UnknownServiceError,
     UnknownTicketError,
 )
-from kiosk.hall import LANGUAGES, HallConfig
+from kiosk.hall import LANGUAGES, HallConfig, is_open
 from kiosk.hall_loader import HallChanges, apply_hall
 from kiosk.models import (
     CURRENT_STATUSES,
@@ -46,9 +46,13 @@ from kiosk.models import (
 )
 from kiosk.store import Store
 from kiosk.views import (
+    AgencyInfo,
+    Catalog,
+    Choice,
     DeskView,
     EventView,
     IssuedTicket,
+    ServiceInfo,
     ServiceLoad,
     Snapshot,
     TicketView,
@@ -220,8 +224,6 @@ class QueueService:
                 s,
                 EventKind.ISSUED,
                 ticket,
-                service=service.code,
-                display=format_number(ticket.prefix, ticket.number),
                 priority=priority,
                 source=source,
             )
@@ -268,7 +270,7 @@ class QueueService:
                 older = waiting.where(Ticket.priority == 0, Ticket.queued_at < ticket.queued_at)
                 ticket = self._first(s, older.order_by(Ticket.queued_at, Ticket.id)) or ticket
             self._take(s, ticket, desk, now)
-            self._event(s, EventKind.CALLED, ticket, desk, display=self._display(ticket))
+            self._event(s, EventKind.CALLED, ticket, desk)
             return self._view(s, ticket)
 
     def call(self, desk_code: str, ticket_id: int, *, reason: str) -> TicketView:
@@ -292,7 +294,6 @@ class QueueService:
                 EventKind.CALLED,
                 ticket,
                 desk,
-                display=self._display(ticket),
                 out_of_order=True,
                 reason=reason.strip(),
             )
@@ -350,7 +351,6 @@ class QueueService:
                 EventKind.RECALLED,
                 ticket,
                 desk,
-                display=self._display(ticket),
                 recalls=ticket.recalls,
             )
             return self._view(s, ticket)
@@ -419,7 +419,7 @@ class QueueService:
             desk, ticket = self._desk_and_current(s, desk_code)
             self._require(ticket, allowed, kind.value.replace("_", " "))
             self._move(s, ticket, allowed, **values(ticket, self.clock()))
-            self._event(s, kind, ticket, desk, display=self._display(ticket), **data)
+            self._event(s, kind, ticket, desk, **data)
             return self._view(s, ticket)
 
     def transfer(self, desk_code: str, service_code: str, *, note: str | None = None) -> TicketView:
@@ -464,8 +464,7 @@ class QueueService:
                 EventKind.TRANSFERRED,
                 ticket,
                 desk,
-                display=self._display(ticket),
-                service=target.code,
+                to_service=target.code,
                 new_ticket=moved.id,
                 note=moved.note,
             )
@@ -479,7 +478,7 @@ class QueueService:
             self._require(ticket, allowed, "cancelled")
             desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
             self._move(s, ticket, allowed, status=TicketStatus.CANCELLED, finished_at=self.clock())
-            self._event(s, EventKind.CANCELLED, ticket, desk, display=self._display(ticket))
+            self._event(s, EventKind.CANCELLED, ticket, desk)
             return self._view(s, ticket)
 
     # -- desks ---------------------------------------------------------------------------
@@ -593,6 +592,73 @@ class QueueService:
                 for e in rows
             ]
 
+    def catalog(self) -> Catalog:
+        """The hall, its agencies and services with their queues, for the kiosk."""
+        snapshot = self.snapshot()
+        loads = {load.code: load for load in snapshot.services}
+        with self.store.read() as s:
+            hall = s.get(Hall, 1)
+            if hall is None:
+                self.hall_info(s)  # raises the "run kezek init" error
+                raise AssertionError("unreachable")
+            services = s.scalars(
+                select(Service).where(Service.active).order_by(Service.position)
+            ).all()
+            agencies = s.scalars(
+                select(Agency).where(Agency.active).order_by(Agency.position)
+            ).all()
+            desks = s.scalars(select(Desk).where(Desk.active).order_by(Desk.position)).all()
+            by_agency: dict[int, list[ServiceInfo]] = {}
+            for service in services:
+                load = loads[service.code]
+                by_agency.setdefault(service.agency_id, []).append(
+                    ServiceInfo(
+                        code=service.code,
+                        agency_code=load.agency_code,
+                        prefix=service.prefix,
+                        name=dict(service.name),
+                        documents={k: list(v) for k, v in service.documents.items()},
+                        target_wait_min=service.target_wait_min,
+                        waiting=load.waiting,
+                        estimated_wait_min=load.estimated_wait_min,
+                        open_desks=load.open_desks,
+                    )
+                )
+            return Catalog(
+                name=dict(hall.name),
+                timezone=hall.timezone,
+                languages=tuple(hall.languages),
+                hours=dict(hall.hours),
+                outcomes=tuple(Choice(o["code"], dict(o["name"])) for o in hall.outcomes),
+                priority_reasons=tuple(
+                    Choice(r["code"], dict(r["name"])) for r in hall.priority_reasons
+                ),
+                agencies=tuple(
+                    AgencyInfo(
+                        code=a.code,
+                        name=dict(a.name),
+                        description=dict(a.description),
+                        services=tuple(by_agency.get(a.id, ())),
+                    )
+                    for a in agencies
+                    if by_agency.get(a.id)
+                ),
+                is_open=is_open(hall.hours, snapshot.at, ZoneInfo(hall.timezone)),
+                desk_labels={d.code: dict(d.label) for d in desks},
+            )
+
+    def report_printer_fault(self, *, terminal: str, message: str, ticket_id: int | None) -> None:
+        """A kiosk's printer failed: the ticket stays valid, reception is told by an event."""
+        with self.store.write() as s:
+            ticket = s.get(Ticket, ticket_id) if ticket_id is not None else None
+            self._event(
+                s,
+                EventKind.PRINTER_FAILED,
+                ticket,
+                terminal=terminal,
+                message=message,
+            )
+
     def snapshot(self) -> Snapshot:
         """Per service: waiting, longest wait, estimate, open desks; per desk: state and ticket."""
         with self.store.read() as s:
@@ -660,6 +726,18 @@ class QueueService:
         desk: Desk | None = None,
         **data: Any,
     ) -> None:
+        if ticket is not None:
+            # Followers (board, consoles) learn what and where without another query.
+            service = s.get(Service, ticket.service_id)
+            data = {
+                "display": self._display(ticket),
+                "service": service.code if service else None,
+                "agency": self._agency_code(s, service) if service else None,
+                "desk": desk.code if desk else None,
+                **data,
+            }
+        elif desk is not None:
+            data = {"desk": desk.code, **data}
         self.store.lock_events(s)
         s.add(
             Event(

@@ -119,3 +119,60 @@ class EventView(_View):
     desk_code: str | None
     staff_id: int | None
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Choice(_View):
+    """A named option of the hall: a completion outcome or a priority reason."""
+
+    code: str
+    name: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ServiceInfo(_View):
+    """A service as the kiosk offers it: names, documents to bring, its queue now."""
+
+    code: str
+    agency_code: str
+    prefix: str
+    name: dict[str, str]
+    documents: dict[str, list[str]]
+    target_wait_min: int
+    waiting: int
+    estimated_wait_min: int
+    open_desks: int
+
+
+@dataclass(frozen=True)
+class AgencyInfo(_View):
+    """An agency with its services, in the hall file's order."""
+
+    code: str
+    name: dict[str, str]
+    description: dict[str, str]
+    services: tuple[ServiceInfo, ...]
+
+    @property
+    def open_desks(self) -> int:
+        """Desks open now for any of its services (a desk may serve several)."""
+        return max((s.open_desks for s in self.services), default=0)
+
+    @property
+    def waiting(self) -> int:
+        return sum(s.waiting for s in self.services)
+
+
+@dataclass(frozen=True)
+class Catalog(_View):
+    """What the kiosk shows: the hall, its hours, and every agency and service."""
+
+    name: dict[str, str]
+    timezone: str
+    languages: tuple[str, ...]
+    hours: dict[str, str]
+    outcomes: tuple[Choice, ...]
+    priority_reasons: tuple[Choice, ...]
+    agencies: tuple[AgencyInfo, ...]
+    is_open: bool
+    desk_labels: dict[str, dict[str, str]]
