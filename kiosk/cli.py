@@ -111,6 +111,31 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
 
     p = command("verify", _verify, "check a scanned ticket code")
     p.add_argument("token", metavar="TOKEN")
+
+    for name, help_text in (
+        ("close-service", "take no more tickets for a service today"),
+        ("open-service", "take tickets for a service again today"),
+    ):
+        command(name, _service_day, help_text).add_argument("service", metavar="SERVICE")
+
+    staff = sub.add_parser("staff", help="people who sign in at desks and reception")
+    staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    p = staff_sub.add_parser(
+        "add", parents=[common], help="add a person (PIN asked, or read from stdin)"
+    )
+    p.add_argument("login")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", required=True, choices=("officer", "receptionist", "admin"))
+    p.set_defaults(handler=_staff)
+    p = staff_sub.add_parser("list", parents=[common], help="everyone who can sign in")
+    p.set_defaults(handler=_staff)
+    for name, help_text in (
+        ("disable", "stop a login from signing in"),
+        ("reset-pin", "set a new PIN (asked, or read from stdin) and lift a lockout"),
+    ):
+        p = staff_sub.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("login")
+        p.set_defaults(handler=_staff)
     return parser, sub
 
 
@@ -122,6 +147,7 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     args.opened = []
+    args.command = getattr(args, "command", None) or "kezek"
     try:
         return handler(args)
     except HallFileError as exc:
@@ -332,6 +358,48 @@ def _events(args: argparse.Namespace) -> int:
         for e in events
     )
     return _out(args, [e.to_dict() for e in events], text or "No events.")
+
+
+def _service_day(args: argparse.Namespace) -> int:
+    service = _service(args)
+    if args.command == "close-service":
+        load = service.close_service(args.service)
+    else:
+        load = service.open_service(args.service)
+    state = "closed for today" if load.closed_today else "open"
+    return _out(args, load.to_dict(), f"{load.code}: {state}, {load.waiting} waiting")
+
+
+def _read_pin() -> str:
+    """The PIN from the terminal without echo (twice), or one line of stdin for scripts."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    import getpass
+
+    first = getpass.getpass("PIN (4-8 digits): ")
+    if getpass.getpass("PIN again: ") != first:
+        raise UsageError("The two PINs differ; nothing was changed.")
+    return first
+
+
+def _staff(args: argparse.Namespace) -> int:
+    service = _service(args)
+    action = args.staff_command
+    if action == "list":
+        people = service.list_staff()
+        lines = [
+            f"{p.login:<16} {p.role:<13} {'active' if p.active else 'disabled':<9} "
+            f"{p.desk_code or '-':<6} {p.name}"
+            for p in people
+        ]
+        return _out(args, [p.to_dict() for p in people], "\n".join(lines) or "No staff yet.")
+    if action == "add":
+        person = service.add_staff(args.login, name=args.name, role=args.role, pin=_read_pin())
+    elif action == "disable":
+        person = service.disable_staff(args.login)
+    else:
+        person = service.reset_pin(args.login, _read_pin())
+    return _out(args, person.to_dict(), f"{person.login}: {person.role}, {person.name}")
 
 
 def _verify(args: argparse.Namespace) -> int:

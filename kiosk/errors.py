@@ -72,3 +72,15 @@ class StoreUnavailableError(KezekError):
     """The database cannot be reached or is not set up; the message names the URL safely."""
 
     exit_code = 4
+
+
+class SignInError(QueueRuleError):
+    """A wrong login or PIN, a disabled account, or a lockout after too many wrong PINs."""
+
+
+class PermissionDeniedError(QueueRuleError):
+    """The signed-in person's role does not allow this."""
+
+
+class ServiceClosedError(QueueRuleError):
+    """The service takes no new tickets today."""

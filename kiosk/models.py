@@ -74,6 +74,23 @@ class EventKind(enum.StrEnum):
     DESK_CLOSED = "desk_closed"
     HALL_LOADED = "hall_loaded"
     PRINTER_FAILED = "printer_failed"
+    SERVICE_OPENED = "service_opened"
+    SERVICE_CLOSED = "service_closed"
+    STAFF_ADDED = "staff_added"
+    STAFF_CHANGED = "staff_changed"
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    STAFF_LOCKED = "staff_locked"
+
+
+class StaffRole(enum.StrEnum):
+    """What a member of staff may do: officers work at desks, receptionists and admins
+    see the reception console; admins also open and close services and desks."""
+
+    OFFICER = "officer"
+    RECEPTIONIST = "receptionist"
+    ADMIN = "admin"
 
 
 class DeskState(enum.StrEnum):
@@ -151,6 +168,24 @@ class Service(Base):
     default_service_min: Mapped[int] = mapped_column(Integer, default=10)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Closed for this business day by an admin; open again the next day by itself.
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Staff(Base):
+    """A person who signs in at a desk or at reception with a login and a PIN."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class Desk(Base):
@@ -168,6 +203,7 @@ class Desk(Base):
     priority_streak: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class DeskService(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk import pins
 from kiosk import token as tokens
 from kiosk.clock import Clock, local_day, system_clock
 from kiosk.errors import (
@@ -23,6 +25,8 @@ from kiosk.errors import (
     InvalidTransitionError,
     NoCurrentTicketError,
     QueueRuleError,
+    ServiceClosedError,
+    SignInError,
     StoreUnavailableError,
     UnknownDeskError,
     UnknownServiceError,
@@ -41,6 +45,8 @@ from kiosk.models import (
     EventKind,
     Hall,
     Service,
+    Staff,
+    StaffRole,
     Ticket,
     TicketStatus,
 )
@@ -49,12 +55,14 @@ from kiosk.views import (
     AgencyInfo,
     Catalog,
     Choice,
+    DeskQueue,
     DeskView,
     EventView,
     IssuedTicket,
     ServiceInfo,
     ServiceLoad,
     Snapshot,
+    StaffView,
     TicketView,
     format_number,
 )
@@ -66,6 +74,8 @@ SERVICE_TIME_SAMPLES = 20
 SERVICE_TIME_MIN_SAMPLES = 3
 SERVICE_TIME_WINDOW = timedelta(days=14)
 MAX_PRIORITY = 9
+MAX_PIN_FAILURES = 5
+PIN_LOCKOUT = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,8 @@ class QueueService:
             service = self._service(s, service_code)
             now = self.clock()
             day = local_day(now, hall.zone)
+            if service.closed_on == day:
+                raise ServiceClosedError(f"The service {service.code} takes no more tickets today.")
             ticket = Ticket(
                 day=day,
                 prefix=service.prefix,
@@ -398,12 +410,7 @@ class QueueService:
             desk_code,
             CURRENT_STATUSES,
             EventKind.RETURNED,
-            lambda ticket, now: {
-                "status": TicketStatus.WAITING,
-                "desk_id": None,
-                "called_at": None,
-                "started_at": None,
-            },
+            lambda ticket, now: self._returned_values(),
         )
 
     def _finish_step(
@@ -430,45 +437,81 @@ class QueueService:
         """
         with self.store.write() as s:
             desk, ticket = self._desk_and_current(s, desk_code)
-            target = self._service(s, service_code)
-            if target.id == ticket.service_id:
-                raise InvalidTransitionError(
-                    f"Ticket {self._display(ticket)} is already in {target.code}: "
-                    "return it to the queue instead."
-                )
-            self._require(ticket, CURRENT_STATUSES, "transferred")
-            now = self.clock()
-            self._move(
-                s, ticket, CURRENT_STATUSES, status=TicketStatus.TRANSFERRED, finished_at=now
+            return self._transfer(s, ticket, service_code, note, desk, CURRENT_STATUSES)
+
+    def move(self, ticket_id: int, service_code: str, *, note: str | None = None) -> TicketView:
+        """Reception moves a waiting ticket to another service; it keeps number and place."""
+        with self.store.write() as s:
+            ticket = self._ticket(s, ticket_id, lock=True)
+            return self._transfer(s, ticket, service_code, note, None, (TicketStatus.WAITING,))
+
+    def _transfer(
+        self,
+        s: Session,
+        ticket: Ticket,
+        service_code: str,
+        note: str | None,
+        desk: Desk | None,
+        allowed: tuple[TicketStatus, ...],
+    ) -> TicketView:
+        target = self._service(s, service_code)
+        if target.id == ticket.service_id:
+            raise InvalidTransitionError(
+                f"Ticket {self._display(ticket)} is already in {target.code}: "
+                "return it to the queue instead."
             )
-            moved = Ticket(
-                day=ticket.day,
-                prefix=ticket.prefix,
-                number=ticket.number,
-                service_id=target.id,
-                status=TicketStatus.WAITING,
-                priority=ticket.priority,
-                priority_reason=ticket.priority_reason,
-                lang=ticket.lang,
-                source="transfer",
-                issued_at=now,
-                queued_at=ticket.queued_at,
-                recalls=0,
-                note=(note or "").strip() or None,
-                origin_id=ticket.id,
-            )
-            s.add(moved)
-            s.flush()
-            self._event(
-                s,
-                EventKind.TRANSFERRED,
-                ticket,
-                desk,
-                to_service=target.code,
-                new_ticket=moved.id,
-                note=moved.note,
-            )
-            return self._view(s, moved)
+        self._require(ticket, allowed, "transferred")
+        if desk is None and ticket.desk_id is not None:
+            desk = s.get(Desk, ticket.desk_id)
+        now = self.clock()
+        self._move(s, ticket, allowed, status=TicketStatus.TRANSFERRED, finished_at=now)
+        moved = Ticket(
+            day=ticket.day,
+            prefix=ticket.prefix,
+            number=ticket.number,
+            service_id=target.id,
+            status=TicketStatus.WAITING,
+            priority=ticket.priority,
+            priority_reason=ticket.priority_reason,
+            lang=ticket.lang,
+            source="transfer",
+            issued_at=now,
+            queued_at=ticket.queued_at,
+            recalls=0,
+            note=(note or "").strip() or None,
+            origin_id=ticket.id,
+        )
+        s.add(moved)
+        s.flush()
+        self._event(
+            s,
+            EventKind.TRANSFERRED,
+            ticket,
+            desk,
+            to_service=target.code,
+            new_ticket=moved.id,
+            note=moved.note,
+        )
+        return self._view(s, moved)
+
+    def return_ticket(self, ticket_id: int) -> TicketView:
+        """Reception puts a called or serving ticket back in its queue, at its place."""
+        with self.store.write() as s:
+            ticket = self._ticket(s, ticket_id, lock=True)
+            self._require(ticket, CURRENT_STATUSES, "returned to the queue")
+            desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
+            self._move(s, ticket, CURRENT_STATUSES, **self._returned_values())
+            self._event(s, EventKind.RETURNED, ticket, desk)
+            return self._view(s, ticket)
+
+    @staticmethod
+    def _returned_values() -> dict[str, Any]:
+        return {
+            "status": TicketStatus.WAITING,
+            "desk_id": None,
+            "called_at": None,
+            "started_at": None,
+        }
 
     def cancel(self, ticket_id: int) -> TicketView:
         """Cancel a waiting (or called) ticket: the visitor has left."""
@@ -480,6 +523,194 @@ class QueueService:
             self._move(s, ticket, allowed, status=TicketStatus.CANCELLED, finished_at=self.clock())
             self._event(s, EventKind.CANCELLED, ticket, desk)
             return self._view(s, ticket)
+
+    # -- services and desks for the day -----------------------------------------------------
+
+    def close_service(self, service_code: str) -> ServiceLoad:
+        """Take no more tickets for this service today; those waiting are still served."""
+        return self._service_day(service_code, closed=True)
+
+    def open_service(self, service_code: str) -> ServiceLoad:
+        """Take tickets for this service again today."""
+        return self._service_day(service_code, closed=False)
+
+    def _service_day(self, service_code: str, *, closed: bool) -> ServiceLoad:
+        with self.store.write() as s:
+            service = self._service(s, service_code)
+            today = local_day(self.clock(), self.hall_info(s).zone)
+            if (service.closed_on == today) == closed:
+                state = "closed" if closed else "open"
+                raise InvalidTransitionError(
+                    f"The service {service.code} is already {state} today."
+                )
+            service.closed_on = today if closed else None
+            kind = EventKind.SERVICE_CLOSED if closed else EventKind.SERVICE_OPENED
+            self._event(s, kind, service=service.code)
+        return {load.code: load for load in self.snapshot().services}[service_code]
+
+    def desk_queue(self, desk_code: str, limit: int = 5) -> DeskQueue:
+        """What a desk console shows: the desk, how many wait for it, the next few in order."""
+        with self.store.read() as s:
+            desk = self._desk(s, desk_code)
+            service_ids = self._desk_service_ids(s, desk)
+            day = local_day(self.clock(), self.hall_info(s).zone)
+            waiting = (
+                Ticket.status == TicketStatus.WAITING,
+                Ticket.service_id.in_(service_ids),
+                Ticket.day == day,
+            )
+            count = s.scalar(select(func.count()).where(*waiting)) or 0
+            upcoming = s.scalars(
+                select(Ticket).where(*waiting).order_by(*self._queue_order()).limit(limit)
+            ).all()
+            view = self._desk_view(
+                s, desk, self._current(s, desk), self._desk_services(s).get(desk.id, ())
+            )
+            return DeskQueue(
+                desk=view, waiting=count, upcoming=tuple(self._view(s, t) for t in upcoming)
+            )
+
+    # -- staff -----------------------------------------------------------------------------
+
+    def add_staff(self, login: str, *, name: str, role: str, pin: str) -> StaffView:
+        """A new member of staff; the PIN is kept only as a salted slow hash."""
+        login = login.strip().lower()
+        if not re.match(r"^[a-z0-9._-]{2,64}$", login):
+            raise QueueRuleError("A login is 2-64 letters a-z, digits, '.', '_' or '-'.")
+        if role not in tuple(StaffRole):
+            raise QueueRuleError(f"Unknown role '{role}' (use officer, receptionist or admin).")
+        if not name.strip():
+            raise QueueRuleError("Give the person's name.")
+        pin_hash = pins.hash_pin(pin)
+        with self.store.write() as s:
+            if s.scalar(select(Staff.id).where(Staff.login == login)) is not None:
+                raise QueueRuleError(f"The login '{login}' is taken.")
+            staff = Staff(
+                login=login,
+                name=name.strip(),
+                role=role,
+                pin_hash=pin_hash,
+                active=True,
+                failed_pins=0,
+                created_at=self.clock(),
+            )
+            s.add(staff)
+            s.flush()
+            self._event(s, EventKind.STAFF_ADDED, staff=staff, login=login, role=role)
+            return self._staff_view(s, staff)
+
+    def list_staff(self) -> list[StaffView]:
+        """Everyone, by login."""
+        with self.store.read() as s:
+            return [
+                self._staff_view(s, staff)
+                for staff in s.scalars(select(Staff).order_by(Staff.login))
+            ]
+
+    def disable_staff(self, login: str) -> StaffView:
+        """Stop a login from signing in (history keeps the person)."""
+        with self.store.write() as s:
+            staff = self._staff(s, login)
+            staff.active = False
+            for desk in s.scalars(select(Desk).where(Desk.staff_id == staff.id)):
+                desk.staff_id = None
+            self._event(s, EventKind.STAFF_CHANGED, staff=staff, change="disabled")
+            return self._staff_view(s, staff)
+
+    def reset_pin(self, login: str, pin: str) -> StaffView:
+        """Set a new PIN and lift a lockout."""
+        pin_hash = pins.hash_pin(pin)
+        with self.store.write() as s:
+            staff = self._staff(s, login)
+            staff.pin_hash = pin_hash
+            staff.failed_pins = 0
+            staff.locked_until = None
+            self._event(s, EventKind.STAFF_CHANGED, staff=staff, change="pin_reset")
+            return self._staff_view(s, staff)
+
+    def sign_in(self, login: str, pin: str, *, desk_code: str | None = None) -> StaffView:
+        """Check a login and PIN; with a desk, the person takes that desk and opens it.
+
+        Five wrong PINs in a row lock the login for five minutes.
+        """
+        refusal: SignInError | None = None
+        with self.store.write() as s:
+            now = self.clock()
+            staff = s.scalar(select(Staff).where(Staff.login == login.strip().lower()))
+            if staff is None or not staff.active:
+                self._event(s, EventKind.SIGN_IN_FAILED, login=login, reason="unknown")
+                refusal = SignInError("Wrong login or PIN.")
+            elif staff.locked_until is not None and staff.locked_until > now:
+                until = staff.locked_until.astimezone(self.hall_info(s).zone)
+                refusal = SignInError(
+                    f"Too many wrong PINs: '{staff.login}' is locked until {until:%H:%M}."
+                )
+            elif not pins.verify_pin(pin, staff.pin_hash):
+                staff.failed_pins += 1
+                if staff.failed_pins >= MAX_PIN_FAILURES:
+                    staff.failed_pins = 0
+                    staff.locked_until = now + PIN_LOCKOUT
+                    self._event(s, EventKind.STAFF_LOCKED, staff=staff)
+                    until = staff.locked_until.astimezone(self.hall_info(s).zone)
+                    refusal = SignInError(
+                        f"Too many wrong PINs: '{staff.login}' is locked until {until:%H:%M}."
+                    )
+                else:
+                    left = MAX_PIN_FAILURES - staff.failed_pins
+                    self._event(s, EventKind.SIGN_IN_FAILED, staff=staff, reason="pin")
+                    refusal = SignInError(f"Wrong login or PIN. {left} tries left.")
+            else:
+                staff.failed_pins = 0
+                staff.locked_until = None
+                desk = None
+                if desk_code is not None:
+                    desk = self._desk(s, desk_code, lock=True)
+                    if desk.staff_id not in (None, staff.id):
+                        self._event(s, EventKind.SIGNED_OUT, desk=desk, reason="taken over")
+                    desk.staff_id = staff.id
+                    if desk.state == DeskState.CLOSED:
+                        desk.state = DeskState.OPEN
+                        desk.pause_reason = None
+                        desk.state_since = now
+                        self._event(s, EventKind.DESK_OPENED, desk=desk, staff=staff)
+                self._event(s, EventKind.SIGNED_IN, desk=desk, staff=staff)
+                return self._staff_view(s, staff)
+        assert refusal is not None
+        raise refusal
+
+    def sign_out(self, desk_code: str) -> DeskView:
+        """The officer leaves the desk: it closes and is no longer called to."""
+        with self.store.write() as s:
+            desk = self._desk(s, desk_code, lock=True)
+            current = self._current(s, desk)
+            if current is not None:
+                raise InvalidTransitionError(
+                    f"Desk {desk.code} still has ticket {self._display(current)}: "
+                    "finish it or return it to the queue first."
+                )
+            self._event(s, EventKind.SIGNED_OUT, desk=desk)
+            desk.staff_id = None
+            if desk.state != DeskState.CLOSED:
+                self._set_desk_state(s, desk, DeskState.CLOSED, None, self.clock())
+            return self._desk_view(s, desk, None, self._desk_services(s).get(desk.id, ()))
+
+    def _staff(self, s: Session, login: str) -> Staff:
+        staff = s.scalar(select(Staff).where(Staff.login == login.strip().lower()))
+        if staff is None:
+            raise QueueRuleError(f"There is no staff login '{login}'.")
+        return staff
+
+    def _staff_view(self, s: Session, staff: Staff) -> StaffView:
+        desk = s.scalar(select(Desk.code).where(Desk.staff_id == staff.id, Desk.active))
+        return StaffView(
+            id=staff.id,
+            login=staff.login,
+            name=staff.name,
+            role=staff.role,
+            active=staff.active,
+            locked_until=staff.locked_until,
+            desk_code=desk,
+        )
 
     # -- desks ---------------------------------------------------------------------------
 
@@ -622,6 +853,7 @@ class QueueService:
                         waiting=load.waiting,
                         estimated_wait_min=load.estimated_wait_min,
                         open_desks=load.open_desks,
+                        closed_today=load.closed_today,
                     )
                 )
             return Catalog(
@@ -703,6 +935,7 @@ class QueueService:
                         estimated_wait_min=self._estimate(waiting, avg, desks_open),
                         open_desks=desks_open,
                         avg_service_min=round(avg, 1),
+                        closed_today=service.closed_on == day,
                     )
                 )
             desk_services = self._desk_services(s)
@@ -724,6 +957,8 @@ class QueueService:
         kind: EventKind,
         ticket: Ticket | None = None,
         desk: Desk | None = None,
+        *,
+        staff: Staff | None = None,
         **data: Any,
     ) -> None:
         if ticket is not None:
@@ -745,6 +980,7 @@ class QueueService:
                 kind=kind,
                 ticket_id=ticket.id if ticket else None,
                 desk_id=desk.id if desk else None,
+                staff_id=staff.id if staff else (desk.staff_id if desk else None),
                 data={k: v for k, v in data.items() if v is not None},
             )
         )
@@ -935,6 +1171,7 @@ class QueueService:
     def _desk_view(
         self, s: Session, desk: Desk, current: Ticket | None, services: tuple[str, ...]
     ) -> DeskView:
+        staff = s.get(Staff, desk.staff_id) if desk.staff_id else None
         return DeskView(
             code=desk.code,
             label=dict(desk.label),
@@ -944,4 +1181,5 @@ class QueueService:
             state_since=desk.state_since,
             services=services,
             current=self._view(s, current) if current else None,
+            staff_name=staff.name if staff else None,
         )

@@ -37,12 +37,12 @@ def current_revision(store: Store) -> str | None:
         raise store.unavailable(exc) from exc
 
 
-def upgrade(store: Store) -> None:
-    """Bring the schema to the newest revision, in place; an empty store gets all of it."""
+def upgrade(store: Store, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (the newest by default), in place."""
     config = alembic_config(store)
     try:
         with store.write_engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
     except DBAPIError as exc:
         raise store.unavailable(exc) from exc

@@ -58,10 +58,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _missing_table(exc: BaseException) -> bool:
+def _schema_mismatch(exc: BaseException) -> bool:
+    """A missing table or column: the store is new, or older than this version of Kezek."""
     message = str(getattr(exc, "orig", exc))
     return isinstance(exc, OperationalError | ProgrammingError) and (
-        "no such table" in message or ("relation" in message and "does not exist" in message)
+        "no such table" in message
+        or "no such column" in message
+        or (("relation" in message or "column" in message) and "does not exist" in message)
     )
 
 
@@ -131,15 +134,15 @@ class Store:
     @staticmethod
     def _is_unavailable(exc: DBAPIError) -> bool:
         return (
-            isinstance(exc, OperationalError) or exc.connection_invalidated or _missing_table(exc)
+            isinstance(exc, OperationalError) or exc.connection_invalidated or _schema_mismatch(exc)
         )
 
     def unavailable(self, exc: BaseException) -> StoreUnavailableError:
         """A store error rephrased for a person: which database, and what went wrong."""
-        if _missing_table(exc):
+        if _schema_mismatch(exc):
             return StoreUnavailableError(
-                f"The database {self.safe_url} has no Kezek tables yet: "
-                "run 'kezek init --demo' or 'kezek init --hall FILE'."
+                f"The database {self.safe_url} is not set up for this version of Kezek: "
+                "run 'kezek init' (a new database also needs --demo or --hall FILE)."
             )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__

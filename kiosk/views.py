@@ -82,6 +82,7 @@ class ServiceLoad(_View):
     estimated_wait_min: int
     open_desks: int
     avg_service_min: float
+    closed_today: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,16 @@ class DeskView(_View):
     state_since: datetime | None
     services: tuple[str, ...]
     current: TicketView | None
+    staff_name: str | None = None
+
+
+@dataclass(frozen=True)
+class DeskQueue(_View):
+    """A desk console's view: the desk, how many wait for it, and who is next."""
+
+    desk: DeskView
+    waiting: int
+    upcoming: tuple[TicketView, ...]
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class ServiceInfo(_View):
     waiting: int
     estimated_wait_min: int
     open_desks: int
+    closed_today: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,3 +188,16 @@ class Catalog(_View):
     agencies: tuple[AgencyInfo, ...]
     is_open: bool
     desk_labels: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class StaffView(_View):
+    """A member of staff, without the PIN hash."""
+
+    id: int
+    login: str
+    name: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    desk_code: str | None = None

@@ -99,3 +99,33 @@ def test_python_m_kiosk_runs_headless_with_exit_codes(tmp_path: Path) -> None:
     assert run.returncode == 4
     assert "kezek init" in run.stderr and "Traceback" not in run.stderr
     assert PG_ADMIN_URL  # the PostgreSQL half of the CLI runs through the db fixture
+
+
+def test_staff_commands_read_the_pin_from_stdin(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("4821\n"))
+    code, out, err = kezek(
+        capsys, "--db", db, "staff", "add", "aigerim", "--name", "Айгерим", "--role", "officer"
+    )
+    assert code == 0, err
+    assert out.strip() == "aigerim: officer, Айгерим"
+    code, out, _ = kezek(capsys, "--db", db, "staff", "list", "--json")
+    assert [(p["login"], p["role"], p["active"]) for p in json.loads(out)] == [
+        ("aigerim", "officer", True)
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
+    code, _, err = kezek(capsys, "--db", db, "staff", "reset-pin", "aigerim")
+    assert code == 3 and "4 to 8 digits" in err
+    code, _, _ = kezek(capsys, "--db", db, "staff", "disable", "aigerim")
+    code, out, _ = kezek(capsys, "--db", db, "staff", "list")
+    assert "disabled" in out
+
+
+def test_closing_a_service_for_the_day(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = kezek(capsys, "--db", db, "close-service", "ENT-REG")
+    assert (code, out.strip()) == (0, "ENT-REG: closed for today, 0 waiting")
+    code, _, err = kezek(capsys, "--db", db, "issue", "ENT-REG")
+    assert code == 3 and "no more tickets today" in err

@@ -127,3 +127,30 @@ def test_a_folder_that_cannot_be_made_is_reported(tmp_path: Path) -> None:
 def test_other_databases_are_refused_by_name() -> None:
     with pytest.raises(StoreUnavailableError, match="SQLite or PostgreSQL, not 'mysql'"):
         Store("mysql://root@localhost/kezek")
+
+
+def test_upgrading_a_store_with_history_keeps_it(store_url: str, clock: FixedClock) -> None:
+    store = Store(store_url)
+    schema.upgrade(store, "0001")
+    # A store of the first release: a hall, a desk and a ticket called to it.
+    rows = [
+        "INSERT INTO hall VALUES (1, '{\"en\": \"H\"}', 'Asia/Almaty', '[\"en\"]', '{}',"
+        " '[{\"code\": \"resolved\", \"name\": {}}]', '[]', 3, 'secret')",
+        "INSERT INTO agency VALUES (1, 'ENT', '{}', '{}', 0, TRUE)",
+        "INSERT INTO service VALUES (1, 'ENT-REG', 1, 'A', '{}', '{}', 15, 10, 0, TRUE)",
+        "INSERT INTO desk VALUES (1, 'D1', '{}', NULL, 'open', NULL, NULL, 0, 0, TRUE)",
+        "INSERT INTO desk_service VALUES (1, 1)",
+        "INSERT INTO ticket (id, day, prefix, number, service_id, status, priority, lang,"
+        " source, desk_id, issued_at, queued_at, called_at, recalls) VALUES (7, '2026-11-23',"
+        " 'A', 1, 1, 'called', 0, 'en', 'kiosk', 1, '2026-11-23 05:00:00',"
+        " '2026-11-23 05:00:00', '2026-11-23 05:01:00', 0)",
+    ]
+    with store.write_engine.begin() as conn:
+        for row in rows:
+            conn.execute(text(row))
+    schema.upgrade(store)
+    assert schema.current_revision(store) == schema.head_revision(store)
+    service = QueueService(store, clock=clock)
+    assert service.ticket(7).desk_code == "D1"
+    assert service.complete("D1").status == "done"
+    store.dispose()
