@@ -34,13 +34,13 @@ bench: setup
 # Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
 # catalog, then compile. New messages arrive untranslated: a test lists them.
 translations: setup
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k tr_ --no-location --sort-output \
 	  --project=Kezek --copyright-holder="Kezek developers" -o resources/locale/kezek.pot kiosk printing ui
 	for lang in kk ru en; do \
 	  if [ -f resources/locale/$$lang/LC_MESSAGES/kezek.po ]; then \
-	    $(BIN)/pybabel update --quiet --no-fuzzy-matching --ignore-obsolete -D kezek -i resources/locale/kezek.pot -d resources/locale -l $$lang; \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -D kezek -i resources/locale/kezek.pot -d resources/locale -l $$lang; \
 	  else \
-	    $(BIN)/pybabel init --quiet -D kezek -i resources/locale/kezek.pot -d resources/locale -l $$lang; \
+	    $(BIN)/pybabel -q init -D kezek -i resources/locale/kezek.pot -d resources/locale -l $$lang; \
 	  fi; \
 	done
 	$(BIN)/python scripts/compile_catalogs.py

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -763,6 +763,13 @@ class QueueService:
         with self.store.read() as s:
             return self._view(s, self._ticket(s, ticket_id))
 
+    def position(self, ticket_id: int) -> IssuedTicket:
+        """A ticket with its people ahead and minutes to wait now (0 once called): a reprint."""
+        with self.store.read() as s:
+            ticket = self._ticket(s, ticket_id)
+            ahead, wait = self._position(s, ticket)
+            return IssuedTicket(self._view(s, ticket), ahead, wait)
+
     def find(self, display: str, day: date | None = None) -> TicketView:
         """The live ticket with this number ("A-012") on a day (default today)."""
         text = display.strip().upper().replace(" ", "")
@@ -891,17 +898,25 @@ class QueueService:
                 message=message,
             )
 
-    def snapshot(self) -> Snapshot:
-        """Per service: waiting, longest wait, estimate, open desks; per desk: state and ticket."""
+    def snapshot(
+        self, *, services: Collection[str] | None = None, desks: Collection[str] | None = None
+    ) -> Snapshot:
+        """Per service: waiting, longest wait, estimate, open desks; per desk: state and ticket.
+
+        ``services`` and ``desks`` limit it to those codes (a console updating a few rows).
+        """
         with self.store.read() as s:
             now = self.clock()
             day = local_day(now, self.hall_info(s).zone)
-            services = s.scalars(
+            service_query = (
                 select(Service)
                 .join(Agency, Agency.id == Service.agency_id)
                 .where(Service.active)
                 .order_by(Agency.position, Service.position)
-            ).all()
+            )
+            if services is not None:
+                service_query = service_query.where(Service.code.in_(list(services)))
+            service_rows = s.scalars(service_query).all()
             queues = {
                 row.service_id: (row.waiting, row.oldest)
                 for row in s.execute(
@@ -916,7 +931,7 @@ class QueueService:
             }
             open_desks = self._open_desks(s)
             loads = []
-            for service in services:
+            for service in service_rows:
                 waiting, oldest = queues.get(service.id, (0, None))
                 desks_open = open_desks.get(service.id, 0)
                 avg = self._avg_service_min(s, service, now)
@@ -943,11 +958,14 @@ class QueueService:
                 t.desk_id: t
                 for t in s.scalars(select(Ticket).where(Ticket.status.in_(CURRENT_STATUSES)))
             }
-            desks = [
+            desk_query = select(Desk).where(Desk.active).order_by(Desk.position)
+            if desks is not None:
+                desk_query = desk_query.where(Desk.code.in_(list(desks)))
+            desk_views = [
                 self._desk_view(s, d, current.get(d.id), desk_services.get(d.id, ()))
-                for d in s.scalars(select(Desk).where(Desk.active).order_by(Desk.position))
+                for d in s.scalars(desk_query)
             ]
-            return Snapshot(at=now, day=day, services=tuple(loads), desks=tuple(desks))
+            return Snapshot(at=now, day=day, services=tuple(loads), desks=tuple(desk_views))
 
     # -- helpers -------------------------------------------------------------------------
 

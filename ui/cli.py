@@ -6,12 +6,92 @@ machine without a display.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
+from typing import Any
 
 from kiosk import cli as core_cli
+from printing import cli as printing_cli
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from ui.kiosk_window import open_kiosk
+
+    return open_kiosk(args)
+
+
+def _desk(args: argparse.Namespace) -> int:
+    from ui.desk_console import open_desk
+
+    return open_desk(args)
+
+
+def _reception(args: argparse.Namespace) -> int:
+    from ui.reception_console import open_reception
+
+    return open_reception(args)
+
+
+def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The windows: each loads Qt only when it runs."""
+    p = sub.add_parser(
+        "kiosk",
+        parents=[common],
+        help="the visitors' ticket kiosk (touchscreen)",
+        description="The visitors' ticket kiosk (touchscreen).",
+    )
+    p.set_defaults(handler=_kiosk)
+    p.add_argument("--terminal", default="KIOSK-1", help="this kiosk's name in events and alerts")
+    p.add_argument("--fullscreen", action="store_true", help="frameless, on top, no exit by keys")
+    p.add_argument(
+        "--printer",
+        metavar="SPEC",
+        help="pdf:DIR (default), system[:NAME], escpos:tcp://HOST:PORT, escpos:usb:VID:PID",
+    )
+    p.add_argument("--paper", type=int, choices=(80, 58), default=80, help="roll width in mm")
+    p.add_argument(
+        "--idle",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="back to the start after this long untouched",
+    )
+    p.add_argument(
+        "--portrait", action="store_true", help="a 1080x1920 window (without --fullscreen)"
+    )
+    p.add_argument(
+        "--always-open", action="store_true", help="ignore the hall's opening hours (demo)"
+    )
+
+    p = sub.add_parser(
+        "desk",
+        parents=[common],
+        help="an officer's desk console",
+        description="An officer's desk console: sign in, call, serve, transfer.",
+    )
+    p.set_defaults(handler=_desk)
+    p.add_argument("--desk", metavar="CODE", help="fix the console to this desk")
+    p.add_argument(
+        "--lang", choices=("kk", "ru", "en"), default="ru", help="the console's language"
+    )
+
+    p = sub.add_parser(
+        "reception",
+        parents=[common],
+        help="the reception console",
+        description="The reception console: every queue and desk live; issue, find, move, cancel.",
+    )
+    p.set_defaults(handler=_reception)
+    p.add_argument(
+        "--lang", choices=("kk", "ru", "en"), default="ru", help="the console's language"
+    )
+    p.add_argument("--printer", metavar="SPEC", help="where reception prints tickets")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kezek`` console script."""
-    parser, _commands = core_cli.build_parser()
+    parser, sub = core_cli.build_parser()
+    printing_cli.add_commands(parser, sub)
+    common = parser.get_default("common")
+    add_window_commands(sub, common)
     return core_cli.run(parser, argv)

@@ -43,3 +43,21 @@ def test_another_halls_token_is_refused(
     other = token.sign(token.new_secret(), ticket.id, ticket.day, ticket.display)
     with pytest.raises(InvalidTokenError, match="forged or altered"):
         queue.verify_token(other)
+
+
+def test_a_code_typed_by_a_scanner_under_a_russian_or_kazakh_layout_is_read(
+    queue: QueueService,
+) -> None:
+    from kiosk.token import normalise_scan
+
+    ticket = queue.issue("ENT-REG").ticket
+    latin = "qwertyuiopasdfghjklzxcvbnm"
+    russian = "йцукенгшщзфывапролдячсмить"
+    kazakh_digits = {"2": "ә", "3": "і", "4": "ң", "5": "ғ", "8": "ү", "9": "ұ", "0": "қ", "-": "ө"}
+    as_russian = "".join(
+        russian[latin.index(c.lower())].upper() if c.isalpha() else c for c in ticket.token
+    )
+    as_kazakh = "".join(kazakh_digits.get(c, c) for c in as_russian)
+    assert normalise_scan(as_kazakh) == ticket.token
+    assert queue.verify_token(as_russian).id == ticket.id
+    assert queue.verify_token(as_kazakh).id == ticket.id

@@ -1,0 +1,473 @@
+"""Printer back ends behind one interface: a PDF folder, the system queue, ESC/POS printers.
+
+A spec string chooses one (``open_printer``): ``pdf:FOLDER`` (the default),
+``system[:NAME]``, ``escpos:tcp://HOST:PORT`` or ``escpos:usb:VID:PID``. Every failure
+is a ``PrinterError`` whose message a receptionist can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from kiosk.errors import KezekError
+from printing.ticket_content import TicketContent
+from printing.ticket_layout import PAPER_WIDTHS_MM, PRINTABLE_MM
+from printing.ticket_pdf import render_pdf
+from printing.ticket_raster import raster_width, render_image, render_thermal_parts
+
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_TCP_PORT = 9100
+SPEC_HELP = "pdf:FOLDER, system[:NAME], escpos:tcp://HOST:PORT or escpos:usb:VID:PID"
+# python-escpos's paper_status(): 0 no paper, 1 near the end, 2 plenty.
+PAPER_OUT = 0
+PAPER_LOW = 1
+THERMAL_DPI = 203
+# Dots per QR module for the printer's own QR command: about 30 mm on 80 mm paper.
+QR_MODULE_DOTS = {80: 8, 58: 6}
+
+
+class PrinterError(KezekError):
+    """The ticket could not be printed; the message says what to check, naming the printer."""
+
+    exit_code = 5
+
+
+class Printer(Protocol):
+    """Where tickets go. ``print_ticket`` returns a short note of where the ticket went."""
+
+    @property
+    def name(self) -> str:
+        """The printer as its spec names it (``pdf:/var/tickets``, ``escpos:tcp://...``)."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """The printer as a receptionist would call it ("the ticket printer at 10.0.0.5:9100")."""
+        ...
+
+    def print_ticket(self, content: TicketContent) -> str:
+        """Print one ticket or raise ``PrinterError``."""
+        ...
+
+
+def sentence(text: str) -> str:
+    """``text`` with its first letter in capitals (``str.capitalize`` lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def _check_paper(paper_mm: int) -> int:
+    if paper_mm not in PAPER_WIDTHS_MM:
+        raise PrinterError(f"The paper width must be 80 or 58 mm, not {paper_mm}.")
+    return paper_mm
+
+
+# -- PDF folder --------------------------------------------------------------------------
+
+
+def default_pdf_folder() -> Path:
+    """The folder the default printer writes to: ``tickets`` in Kezek's user data folder."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kezek", appauthor=False)) / "tickets"
+
+
+class PdfFolderPrinter:
+    """Writes each ticket as ``FOLDER/<day>/<number>-<id>.pdf``: the default, needs no printer."""
+
+    def __init__(self, folder: Path, *, paper_mm: int = 80) -> None:
+        self.folder = folder
+        self.paper_mm = _check_paper(paper_mm)
+
+    @property
+    def name(self) -> str:
+        """``pdf:`` and the folder."""
+        return f"pdf:{self.folder}"
+
+    @property
+    def label(self) -> str:
+        """The folder, as a receptionist would call it."""
+        return f"the ticket folder {self.folder}"
+
+    def path_for(self, content: TicketContent) -> Path:
+        """The file a ticket is written to."""
+        return self.folder / content.day.isoformat() / f"{content.display}-{content.ticket_id}.pdf"
+
+    def print_ticket(self, content: TicketContent) -> str:
+        """Write the PDF atomically (a reader never sees half a file); return its path."""
+        data = render_pdf(content, paper_mm=self.paper_mm)
+        target = self.path_for(content)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp"
+            )
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(temp_name, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp_name)
+                raise
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise PrinterError(
+                f"The ticket could not be saved in the folder {self.folder}: {reason}. "
+                "Check that the folder exists and can be written to."
+            ) from exc
+        return str(target)
+
+
+# -- the operating system's print queue ----------------------------------------------------
+
+# Qt's application object must outlive every QPrinter; kept here when we had to make it.
+_qt_app: Any = None
+_qt_lock = threading.Lock()
+
+
+def _ensure_qt_application() -> None:
+    """Create a Qt application for a headless command; a window process already has one."""
+    global _qt_app
+    from PySide6.QtGui import QGuiApplication
+
+    with _qt_lock:
+        if QGuiApplication.instance() is not None:
+            return
+        if threading.current_thread() is not threading.main_thread():
+            return  # Qt allows its application only on the main thread; print without it
+        no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if sys.platform.startswith("linux") and no_display:
+            # Without a display the default platform plugin aborts the process.
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _qt_app = QGuiApplication(["kezek"])
+
+
+class SystemPrinter:
+    """A printer of the operating system's print queue (CUPS, Windows), through Qt.
+
+    Qt's print support is loaded only when this back end is used. The ticket goes as the
+    same image the thermal printers get, at roll width.
+    """
+
+    def __init__(self, queue: str | None = None, *, paper_mm: int = 80) -> None:
+        self.queue = queue or None
+        self.paper_mm = _check_paper(paper_mm)
+        try:
+            _ensure_qt_application()
+        except ImportError as exc:
+            raise PrinterError(
+                "Printing to this computer's printers is not available: "
+                "Qt's print support is not installed."
+            ) from exc
+
+    @property
+    def name(self) -> str:
+        """``system`` or ``system:NAME``."""
+        return f"system:{self.queue}" if self.queue else "system"
+
+    @property
+    def label(self) -> str:
+        """The queue, as a receptionist would call it."""
+        return f"the printer '{self.queue}'" if self.queue else "the default printer"
+
+    def print_ticket(self, content: TicketContent) -> str:
+        """Send the ticket to the named or default queue; return the queue's name."""
+        try:
+            from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+        except ImportError as exc:
+            raise PrinterError(
+                "Printing to this computer's printers is not available: "
+                "Qt's print support is not installed."
+            ) from exc
+        info = QPrinterInfo.printerInfo(self.queue) if self.queue else QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            if self.queue:
+                raise PrinterError(
+                    f"The printer '{self.queue}' is not installed on this computer. "
+                    "Check its name in the system's printer settings."
+                )
+            raise PrinterError(
+                "No printer is installed on this computer. Install the ticket printer "
+                "or choose another one."
+            )
+        printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+        self.paint(printer, content)
+        return info.printerName()
+
+    def paint(self, printer: Any, content: TicketContent) -> None:
+        """Draw the ticket on a Qt ``QPrinter`` (a queue, or a PDF file in tests)."""
+        from PySide6.QtCore import QRectF, QSizeF
+        from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+
+        image = render_image(content, paper_mm=self.paper_mm, dpi=THERMAL_DPI).convert("L")
+        width_mm = PRINTABLE_MM[self.paper_mm]
+        height_mm = image.height * width_mm / image.width
+        page = QPageSize(
+            QSizeF(self.paper_mm, height_mm),
+            QPageSize.Unit.Millimeter,
+            f"Kezek {self.paper_mm} mm",
+            QPageSize.SizeMatchPolicy.ExactMatch,
+        )
+        printer.setPageSize(page)
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setFullPage(True)
+        printer.setDocName(f"Kezek {content.display}")
+        data = image.tobytes()
+        qimage = QImage(
+            data, image.width, image.height, image.width, QImage.Format.Format_Grayscale8
+        )
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise PrinterError(
+                f"{sentence(self.label)} cannot take the ticket. "
+                "Check that it is switched on and not paused in the system's printer settings."
+            )
+        try:
+            dots_per_mm = printer.resolution() / 25.4
+            side = (self.paper_mm - width_mm) / 2
+            target = QRectF(side * dots_per_mm, 0, width_mm * dots_per_mm, height_mm * dots_per_mm)
+            painter.drawImage(target, qimage)
+        finally:
+            finished = painter.end()
+        if not finished:
+            raise PrinterError(
+                f"{sentence(self.label)} did not accept the ticket. "
+                "Check the printer in the system's printer settings."
+            )
+
+
+# -- ESC/POS thermal printers ------------------------------------------------------------
+
+
+class EscposPrinter:
+    """A thermal receipt printer through python-escpos: the ticket as an image, then a cut.
+
+    ``connect`` opens a python-escpos printer (``Network``, ``Usb`` or, in tests, ``Dummy``)
+    or raises the link's error. The paper is checked first on links that can read the
+    printer's answer.
+    """
+
+    def __init__(
+        self,
+        where: str,
+        connect: Callable[[], Any],
+        *,
+        name: str,
+        paper_mm: int = 80,
+        hint: str = "Check that it is switched on and connected.",
+    ) -> None:
+        self.where = where
+        self.connect = connect
+        self.paper_mm = _check_paper(paper_mm)
+        self.hint = hint
+        self._name = name
+
+    @classmethod
+    def tcp(
+        cls,
+        host: str,
+        port: int = DEFAULT_TCP_PORT,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        paper_mm: int = 80,
+    ) -> EscposPrinter:
+        """A network printer (raw TCP, usually port 9100) with a socket timeout in seconds."""
+
+        def connect() -> Any:
+            from escpos.printer import Network
+
+            # Connected here rather than by Network.open(), which leaks the socket when the
+            # connection fails and knows only IPv4.
+            link = socket.create_connection((host, port), timeout=timeout)
+            device = Network(host, port, timeout=timeout)
+            device.device = link
+            return device
+
+        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        return cls(f"at {shown}", connect, name=f"escpos:tcp://{shown}", paper_mm=paper_mm)
+
+    @classmethod
+    def usb(
+        cls, vendor: int, product: int, *, timeout: float = DEFAULT_TIMEOUT, paper_mm: int = 80
+    ) -> EscposPrinter:
+        """A USB printer by vendor and product id; ``timeout`` in seconds per transfer."""
+        shown = f"{vendor:04x}:{product:04x}"
+
+        def connect() -> Any:
+            from escpos.printer import Usb
+            from escpos.printer.usb import is_usable
+
+            if not is_usable():
+                # Checked before Usb() exists: its close() raises without pyusb, even on GC.
+                raise PrinterError(
+                    "USB ticket printers need the pyusb library, which is not installed "
+                    "on this computer. Connect the printer by network, or install pyusb."
+                )
+            # pyusb counts its timeout in milliseconds.
+            device = Usb(vendor, product, timeout=max(1, round(timeout * 1000)))
+            device.open()
+            return device
+
+        return cls(
+            f"on USB {shown}",
+            connect,
+            name=f"escpos:usb:{shown}",
+            paper_mm=paper_mm,
+            hint="Check that it is switched on and its USB cable is plugged in.",
+        )
+
+    @property
+    def name(self) -> str:
+        """The spec that names this printer."""
+        return self._name
+
+    @property
+    def label(self) -> str:
+        """The printer and its address, as a receptionist would call it."""
+        return f"the ticket printer {self.where}"
+
+    def _offline(self, detail: str = "does not answer") -> PrinterError:
+        return PrinterError(f"The ticket printer {self.where} {detail}. {self.hint}")
+
+    def _connect_error(self, exc: Exception) -> PrinterError:
+        from escpos.exceptions import DeviceNotFoundError
+
+        if "Resource busy" in str(exc):
+            return PrinterError(
+                f"The ticket printer {self.where} is held by another program "
+                "(on Linux: the printing service CUPS or the usblp driver). "
+                "Remove it from the system's printers, or print to it through 'system'."
+            )
+        if isinstance(exc, OSError | DeviceNotFoundError):
+            return self._offline()
+        return PrinterError(f"The ticket printer {self.where} cannot be used: {exc}. {self.hint}")
+
+    def _paper_status(self, device: Any) -> int | None:
+        """The paper sensor's answer, or None where the link cannot read it back.
+
+        A link that can read (network, USB) but gets no answer in time means a printer
+        that is hung or not a printer: printing into it would report a ticket that never
+        came out, so that is an error, not an unknown status.
+        """
+        try:
+            return int(device.paper_status())
+        except NotImplementedError:
+            return None  # a write-only link (Dummy, a file, a spooler)
+        except OSError as exc:
+            if isinstance(exc, TimeoutError) or type(exc).__name__ == "USBTimeoutError":
+                raise self._offline() from exc
+            raise
+
+    def print_ticket(self, content: TicketContent) -> str:
+        """Check the paper; send the text as raster, the QR natively, then cut."""
+        head, foot = render_thermal_parts(content, paper_mm=self.paper_mm, dpi=THERMAL_DPI)
+        try:
+            device = self.connect()
+        except PrinterError:
+            raise
+        except Exception as exc:
+            raise self._connect_error(exc) from exc
+        # python-escpos prints a warning to stdout unless the profile knows the head's width.
+        profile = device.profile
+        profile.profile_data = {
+            **profile.profile_data,
+            "media": {
+                "dpi": THERMAL_DPI,
+                "width": {
+                    "mm": PRINTABLE_MM[self.paper_mm],
+                    "pixels": raster_width(self.paper_mm, THERMAL_DPI),
+                },
+            },
+        }
+        status: int | None = None
+        try:
+            status = self._paper_status(device)
+            if status == PAPER_OUT:
+                raise PrinterError(
+                    f"The ticket printer {self.where} is out of paper. Put in a new roll."
+                )
+            device.image(head)
+            device.set(align="center")
+            device.qr(content.token, native=True, size=QR_MODULE_DOTS[self.paper_mm])
+            # The number and code in plain ASCII: readable to reception if the QR smudges.
+            device.text(f"{content.display}  {content.token}\n")
+            device.image(foot)
+            device.cut()
+        except PrinterError:
+            raise
+        except OSError as exc:
+            raise self._offline("stopped answering while printing") from exc
+        except Exception as exc:
+            raise PrinterError(f"The ticket printer {self.where} failed: {exc}.") from exc
+        finally:
+            with contextlib.suppress(Exception):
+                device.close()
+        note = f"ticket printer {self.where}"
+        if status == PAPER_LOW:
+            note += " (the paper roll is running low)"
+        return note
+
+
+# -- choosing a printer --------------------------------------------------------------------
+
+
+def _unknown(spec: str) -> PrinterError:
+    return PrinterError(f"Unknown printer '{spec}': use {SPEC_HELP}.")
+
+
+def _usb_id(text: str) -> int:
+    value = int(text.lower().removeprefix("0x"), 16)
+    if not 0 <= value <= 0xFFFF:
+        raise ValueError(text)
+    return value
+
+
+def open_printer(
+    spec: str | None, *, timeout: float = DEFAULT_TIMEOUT, paper_mm: int = 80
+) -> Printer:
+    """The printer a spec names; None means PDF files in the default folder.
+
+    ``timeout`` bounds each network or USB step in seconds (python-escpos would wait 60 s
+    for a network printer, or forever on USB). Nothing is contacted until a ticket prints.
+    """
+    if spec is None or not spec.strip():
+        return PdfFolderPrinter(default_pdf_folder(), paper_mm=paper_mm)
+    text = spec.strip()
+    kind, _, rest = text.partition(":")
+    kind = kind.lower()
+    if kind == "pdf":
+        folder = Path(rest).expanduser() if rest else default_pdf_folder()
+        return PdfFolderPrinter(folder, paper_mm=paper_mm)
+    if kind == "system":
+        return SystemPrinter(rest or None, paper_mm=paper_mm)
+    if kind == "escpos":
+        if rest.lower().startswith("tcp://"):
+            try:
+                url = urlsplit(rest)
+                host, port = url.hostname, url.port or DEFAULT_TCP_PORT
+            except ValueError:
+                raise _unknown(spec) from None
+            if not host or url.path not in ("", "/"):
+                raise _unknown(spec)
+            return EscposPrinter.tcp(host, port, timeout=timeout, paper_mm=paper_mm)
+        link, _, ids = rest.partition(":")
+        vendor, _, product = ids.partition(":")
+        if link.lower() == "usb":
+            try:
+                return EscposPrinter.usb(
+                    _usb_id(vendor), _usb_id(product), timeout=timeout, paper_mm=paper_mm
+                )
+            except ValueError:
+                raise _unknown(spec) from None
+    raise _unknown(spec)

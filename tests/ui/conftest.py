@@ -1,0 +1,52 @@
+"""Fixtures for the windows: a store on the small hall and printers that work or fail."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import FixedClock
+from kiosk.queue import QueueService
+from printing.printers import PrinterError
+from printing.ticket_content import TicketContent
+from tests.conftest import make_service
+
+
+class RecordingPrinter:
+    """A printer that keeps what it was given (the PDF back end is tested in printing)."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.printed: list[TicketContent] = []
+        self.release = threading.Event()
+        self.release.set()
+
+    def print_ticket(self, content: TicketContent) -> str:
+        self.release.wait(10)
+        self.printed.append(content)
+        return f"recorded {content.display}"
+
+
+class BrokenPrinter:
+    """A printer that has run out of paper."""
+
+    name = "broken"
+
+    def print_ticket(self, content: TicketContent) -> str:
+        raise PrinterError("The ticket printer is out of paper.")
+
+
+@pytest.fixture
+def sqlite_queue(tmp_path: Path, clock: FixedClock) -> Iterator[QueueService]:
+    service = make_service(f"sqlite:///{tmp_path / 'kezek.db'}", clock)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def printer() -> RecordingPrinter:
+    return RecordingPrinter()

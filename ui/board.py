@@ -1,0 +1,794 @@
+"""The hall board: the newest call very large, recent calls, waiting per service, the clock."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import shiboken6
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.errors import KezekError
+from kiosk.i18n import gettext_for, pick
+from kiosk.models import EventKind
+from kiosk.queue import QueueService
+from kiosk.views import Catalog, EventView, Snapshot
+from ui.announcer import Announcer
+from ui.feed import EventBridge
+from ui.ops import run_op
+from ui.theme import ACCENT, INK
+
+log = logging.getLogger(__name__)
+
+RECENT = 8
+HIGHLIGHT_S = 8.0
+LANGUAGE_CYCLE_S = 10.0
+REFRESH_DEBOUNCE_MS = 300
+REFRESH_MS = 30_000
+RETRY_MS = 5_000
+CATALOG_MAX_AGE_S = 300.0
+
+# White on NIGHT is 15.9:1, on PANEL 11.6:1; SOFT on NIGHT 10.9:1; INK on ACCENT 10.5:1.
+NIGHT = "#0a2240"
+PANEL = "#133a66"
+SOFT = "#c9d6e3"
+NOTE = "#ffd27a"  # on NIGHT: 11.4:1, quiet but legible
+
+BOARD_STYLE = f"""
+HallBoard, QWidget#boardBody {{ background: {NIGHT}; }}
+HallBoard QLabel {{ color: white; background: transparent; }}
+QWidget#boardHeader {{ background: {PANEL}; }}
+QLabel#sectionTitle {{ color: {SOFT}; }}
+QLabel#hallSub, QLabel#date, QLabel#otherLabels, QLabel#agency, QLabel#rowSub,
+QLabel#serviceName {{ color: {SOFT}; }}
+QFrame#callPanel {{ background: {PANEL}; border-radius: 24px; }}
+QFrame#callPanel[fresh="true"] {{ background: {ACCENT}; }}
+QFrame#callPanel[fresh="true"] QLabel {{ color: {INK}; }}
+QFrame#recentRow {{ background: transparent; border-bottom: 2px solid {PANEL}; }}
+QFrame#recentRow[fresh="true"] {{ background: {ACCENT}; border-radius: 12px; }}
+QFrame#recentRow[fresh="true"] QLabel {{ color: {INK}; }}
+QFrame#waitingPanel {{ background: {PANEL}; border-radius: 24px; }}
+QLabel#prefix {{ background: white; color: {NIGHT}; border-radius: 10px; }}
+QLabel#storeNote {{ color: {NOTE}; }}
+"""
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call on the board: which ticket, to which desk, when it was shown."""
+
+    display: str
+    desk_code: str
+    agency_code: str
+    service_code: str
+    ticket_id: int | None
+    event_id: int
+    shown_at: float
+    recall: bool = False
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" rather than growing or being clipped mid-letter."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full_text = text
+        self._elide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - QLabel's name, so callers need not care
+        """Show ``text``, shortened with "…" to the label's width."""
+        if text == self.full_text and self.text():
+            return
+        self.full_text = text
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        text = self.full_text
+        if width > 0 and metrics.horizontalAdvance(text) > width:
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        super().setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def refit(self) -> None:
+        """Shorten again after a change of font."""
+        self._elide()
+
+
+def _label(name: str, parent: QWidget | None = None, *, elide: bool = False) -> QLabel:
+    label = ElidedLabel(parent=parent) if elide else QLabel(parent)
+    label.setObjectName(name)
+    return label
+
+
+# Qt calls are made only when something changes: an idle board should cost nothing, and
+# PySide6 6.12.0 on Python < 3.12 drops a reference to None on every call that returns
+# nothing (PYSIDE-3474), which a board calling each second would pay for all day.
+
+
+def _put(label: QLabel, text: str) -> None:
+    current = label.full_text if isinstance(label, ElidedLabel) else label.text()
+    if current != text:
+        label.setText(text)
+
+
+def _show(widget: QWidget, visible: bool) -> None:
+    if widget.isHidden() == visible:
+        widget.setVisible(visible)
+
+
+def _set_fresh(frame: QWidget, fresh: bool) -> None:
+    if getattr(frame, "fresh_", None) != fresh:
+        frame.fresh_ = fresh  # type: ignore[attr-defined]
+        frame.setProperty("fresh", fresh)
+        # A dynamic property only restyles after the style is re-applied.
+        for widget in (frame, *frame.findChildren(QLabel)):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+
+class _RecentRow(QFrame):
+    """One earlier call: number, arrow, desk label; the other languages and agency below."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("recentRow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.number = _label("rowNumber")
+        self.arrow = _label("rowArrow")
+        self.arrow.setText("→")
+        self.desk = _label("rowDesk", elide=True)
+        self.sub = _label("rowSub", elide=True)
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addWidget(self.desk)
+        text.addWidget(self.sub)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 4, 16, 4)
+        layout.setSpacing(18)
+        layout.addWidget(self.number)
+        layout.addWidget(self.arrow)
+        layout.addLayout(text, 1)
+
+
+class _ServiceRow(QWidget):
+    """Waiting in one service: its letter, its name, how many wait."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefix = _label("prefix")
+        self.prefix.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name = _label("serviceName", elide=True)
+        self.count = _label("waitingCount")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        layout.addWidget(self.prefix)
+        layout.addWidget(self.name, 1)
+        layout.addWidget(self.count)
+
+
+class HallBoard(QWidget):
+    """The hall display: the newest call very large, highlighted for a few seconds, the
+    calls before it, waiting per service, date, clock and hall name.
+
+    It follows the store through an ``EventBridge`` and loads queues with ``run_op``, so it
+    never waits for the database; when the store cannot be reached it says so discreetly
+    and keeps what it showed. Every call and recall is announced (``Announcer``), in order.
+
+    Signals:
+        call_shown(Call): a call or recall has been put on the board.
+        store_state_changed(bool): the store became reachable (True) or not (False).
+    """
+
+    call_shown = Signal(object)
+    store_state_changed = Signal(bool)
+
+    def __init__(
+        self,
+        queue: QueueService,
+        bridge: EventBridge | None = None,
+        announcer: Announcer | None = None,
+        *,
+        zone: str | None = None,
+        fullscreen: bool = False,
+        recent: int = RECENT,
+        highlight_s: float = HIGHLIGHT_S,
+        language_cycle_s: float = LANGUAGE_CYCLE_S,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        self.bridge = bridge
+        self.announcer = announcer
+        self.zone = zone
+        self.fullscreen = fullscreen
+        self.recent = recent
+        self.highlight_s = highlight_s
+        self.catalog: Catalog | None = None
+        self.snapshot: Snapshot | None = None
+        self.calls: list[Call] = []
+        self.lang = "kk"
+        self._feed_ok = True
+        self._load_ok = True
+        self._store_ok = True
+        self._backlog: list[EventView] = []
+        self._load_seq = 0
+        self._catalog_at = 0.0
+        self._landscape: bool | None = None
+        self._services_layout: tuple[tuple[str, ...], int] | None = None
+        self.setObjectName("hallBoard")
+        self.setWindowTitle("Kezek")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(BOARD_STYLE)
+        self._build()
+
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(1000)
+        self._unhighlight = QTimer(self)
+        self._unhighlight.setSingleShot(True)
+        self._unhighlight.timeout.connect(self._render_calls)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(REFRESH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(lambda: self.refresh())
+        self._periodic = QTimer(self)
+        self._periodic.timeout.connect(lambda: self.refresh())
+        self._periodic.start(REFRESH_MS)
+        self._cycle = QTimer(self)
+        self._cycle.timeout.connect(self._next_language)
+        if language_cycle_s > 0:
+            self._cycle.start(int(language_cycle_s * 1000))
+        if fullscreen:
+            self.setWindowFlags(
+                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+            )
+        if bridge is not None:
+            bridge.events.connect(self._on_events)
+            bridge.store_state_changed.connect(self._on_feed_state)
+        self.retranslate()
+        self.refresh(catalog=True)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.hall_name = _label("hallName", elide=True)
+        self.hall_sub = _label("hallSub", elide=True)
+        self.clock = _label("clock")
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.date = _label("date")
+        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = QWidget()
+        header.setObjectName("boardHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        names = QVBoxLayout()
+        names.setSpacing(2)
+        names.addWidget(self.hall_name)
+        names.addWidget(self.hall_sub)
+        when = QVBoxLayout()
+        when.setSpacing(0)
+        when.addWidget(self.clock)
+        when.addWidget(self.date)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(36, 14, 36, 14)
+        row.addLayout(names, 1)
+        row.addLayout(when)
+        self.header = header
+
+        # The newest call.
+        self.call_panel = QFrame()
+        self.call_panel.setObjectName("callPanel")
+        self.call_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.call_title = _label("sectionTitle")
+        self.call_number = _label("callNumber")
+        self.call_arrow = _label("callArrow")
+        self.call_arrow.setText("→")
+        self.call_desk = _label("callDesk", elide=True)
+        self.call_other = _label("otherLabels", elide=True)
+        self.call_agency = _label("agency", elide=True)
+        big = QHBoxLayout()
+        big.setSpacing(28)
+        big.addWidget(self.call_number)
+        big.addWidget(self.call_arrow)
+        big.addWidget(self.call_desk, 1)
+        panel = QVBoxLayout(self.call_panel)
+        panel.setContentsMargins(40, 20, 40, 24)
+        panel.setSpacing(4)
+        panel.addWidget(self.call_title)
+        panel.addLayout(big, 1)
+        panel.addWidget(self.call_other)
+        panel.addWidget(self.call_agency)
+
+        # The calls before it.
+        self.recent_box = QWidget()
+        self.recent_title = _label("sectionTitle")
+        self.rows = [_RecentRow() for _ in range(self.recent)]
+        box = QVBoxLayout(self.recent_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(6)
+        box.addWidget(self.recent_title)
+        for recent_row in self.rows:
+            box.addWidget(recent_row)
+        box.addStretch(1)
+
+        # Waiting per service.
+        self.waiting_panel = QFrame()
+        self.waiting_panel.setObjectName("waitingPanel")
+        self.waiting_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.waiting_title = _label("sectionTitle")
+        self.waiting_grid = QGridLayout()
+        self.waiting_grid.setHorizontalSpacing(36)
+        self.waiting_grid.setVerticalSpacing(8)
+        waiting = QVBoxLayout(self.waiting_panel)
+        waiting.setContentsMargins(32, 20, 32, 20)
+        waiting.setSpacing(12)
+        waiting.addWidget(self.waiting_title)
+        waiting.addLayout(self.waiting_grid)
+        waiting.addStretch(1)
+        self.service_rows: dict[str, _ServiceRow] = {}
+
+        self.store_note = _label("storeNote")
+        self.store_note.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.store_note.hide()
+
+        self.body = QWidget()
+        self.body.setObjectName("boardBody")
+        self.grid = QGridLayout(self.body)
+        self.grid.setContentsMargins(36, 28, 36, 12)
+        self.grid.setHorizontalSpacing(36)
+        self.grid.setVerticalSpacing(24)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.header)
+        outer.addWidget(self.body, 1)
+        outer.addWidget(self.store_note)
+
+    def _relayout(self) -> None:
+        landscape = self.width() >= self.height()
+        if landscape == self._landscape:
+            return
+        self._landscape = landscape
+        for widget in (self.call_panel, self.recent_box, self.waiting_panel):
+            self.grid.removeWidget(widget)
+        for index in range(3):
+            self.grid.setRowStretch(index, 0)
+            self.grid.setColumnStretch(index, 0)
+        if landscape:
+            self.grid.addWidget(self.call_panel, 0, 0)
+            self.grid.addWidget(self.recent_box, 1, 0)
+            self.grid.addWidget(self.waiting_panel, 0, 1, 2, 1)
+            self.grid.setColumnStretch(0, 62)
+            self.grid.setColumnStretch(1, 38)
+            self.grid.setRowStretch(0, 44)
+            self.grid.setRowStretch(1, 56)
+        else:
+            self.grid.addWidget(self.call_panel, 0, 0)
+            self.grid.addWidget(self.recent_box, 1, 0)
+            self.grid.addWidget(self.waiting_panel, 2, 0)
+            self.grid.setRowStretch(0, 30)
+            self.grid.setRowStretch(1, 40)
+            self.grid.setRowStretch(2, 30)
+        self._layout_services()
+        self._apply_sizes()
+
+    def _apply_sizes(self) -> None:
+        # Sizes follow the screen: 1 unit is 1 px on a 1080-pixel-short side.
+        unit = min(self.width(), self.height()) / 1080
+        landscape = bool(self._landscape)
+
+        def font(widget: QWidget, px: float, bold: bool = False) -> None:
+            f = QFont(widget.font())
+            f.setPixelSize(max(8, round(px * unit)))
+            f.setBold(bold)
+            widget.setFont(f)
+
+        font(self.hall_name, 40, True)
+        font(self.hall_sub, 24)
+        font(self.clock, 64, True)
+        font(self.date, 24)
+        for title in (self.call_title, self.recent_title, self.waiting_title):
+            font(title, 30, True)
+        font(self.call_number, 190 if landscape else 200, True)
+        font(self.call_arrow, 110, True)
+        font(self.call_desk, 120 if landscape else 110, True)
+        font(self.call_other, 46)
+        font(self.call_agency, 36)
+        for recent_row in self.rows:
+            font(recent_row.number, 60, True)
+            font(recent_row.arrow, 44)
+            font(recent_row.desk, 46, True)
+            font(recent_row.sub, 24)
+        for service_row in self.service_rows.values():
+            self._size_service_row(service_row, unit)
+        font(self.store_note, 22)
+        self.store_note.setContentsMargins(0, 0, round(36 * unit), round(8 * unit))
+        for label in self.findChildren(ElidedLabel):
+            label.refit()
+
+    def _size_service_row(self, service_row: _ServiceRow, unit: float) -> None:
+        for widget, px, bold in (
+            (service_row.prefix, 34, True),
+            (service_row.name, 28, False),
+            (service_row.count, 40, True),
+        ):
+            f = QFont(widget.font())
+            f.setPixelSize(max(8, round(px * unit)))
+            f.setBold(bold)
+            widget.setFont(f)
+        service_row.prefix.setFixedWidth(round(64 * unit))
+        service_row.count.setMinimumWidth(round(70 * unit))
+
+    # -- texts -----------------------------------------------------------------------------
+
+    def languages(self) -> tuple[str, ...]:
+        """The hall's languages, the first one leading."""
+        return (
+            self.catalog.languages
+            if self.catalog and self.catalog.languages
+            else ("kk", "ru", "en")
+        )
+
+    def retranslate(self) -> None:
+        """Texts in the board's current language (it cycles through the hall's languages)."""
+        _ = gettext_for(self.lang)
+        catalog = self.catalog
+        languages = self.languages()
+        if catalog is not None:
+            _put(self.hall_name, pick(catalog.name, languages[0]))
+            others = [pick(catalog.name, lang) for lang in languages[1:]]
+            sub = " · ".join(dict.fromkeys(o for o in others if o != self.hall_name.text()))
+            if self.zone:
+                zone = _("Zone {zone}").format(zone=self.zone)
+                sub = f"{zone}  ·  {sub}" if sub else zone
+            _put(self.hall_sub, sub)
+        _put(self.call_title, _("Now calling"))
+        _put(self.recent_title, _("Recent calls"))
+        _put(self.waiting_title, _("Waiting"))
+        _put(self.store_note, _("No connection to the queue system: showing the last known calls"))
+        self._tick()
+        self._render_calls()
+        self._render_services()
+
+    def _next_language(self) -> None:
+        languages = self.languages()
+        index = languages.index(self.lang) if self.lang in languages else -1
+        self.lang = languages[(index + 1) % len(languages)]
+        self.retranslate()
+
+    def _tick(self) -> None:
+        zone = ZoneInfo(self.catalog.timezone) if self.catalog else None
+        now = self.queue.clock().astimezone(zone) if zone else self.queue.clock().astimezone()
+        _put(self.clock, now.strftime("%H:%M"))
+        day = QDate(now.year, now.month, now.day)
+        pattern = "d MMMM yyyy, dddd" if self.lang == "kk" else "dddd, d MMMM yyyy"
+        _put(self.date, QLocale(self.lang).toString(day, pattern))
+
+    def desk_labels(self, desk_code: str) -> dict[str, str]:
+        """The desk's label per language (the code itself if the hall gives none)."""
+        labels = self.catalog.desk_labels.get(desk_code) if self.catalog else None
+        return labels or {lang: desk_code for lang in self.languages()}
+
+    def _desk_texts(self, desk_code: str) -> tuple[str, str]:
+        """The label in the first hall language, and the other languages' distinct labels."""
+        labels = self.desk_labels(desk_code)
+        languages = self.languages()
+        first = pick(labels, languages[0])
+        others = [pick(labels, lang) for lang in languages[1:]]
+        return first, " · ".join(dict.fromkeys(o for o in others if o and o != first))
+
+    def _agency_name(self, code: str) -> str:
+        if self.catalog is not None:
+            for agency in self.catalog.agencies:
+                if agency.code == code:
+                    return pick(agency.name, self.lang)
+        return code
+
+    def _render_calls(self) -> None:
+        now = time.monotonic()
+        calls = self.calls
+        newest = calls[0] if calls else None
+        if newest is None:
+            _put(self.call_number, "")
+            _show(self.call_arrow, False)
+            _put(self.call_desk, gettext_for(self.lang)("No calls yet"))
+            _put(self.call_other, "")
+            _put(self.call_agency, "")
+            _set_fresh(self.call_panel, False)
+        else:
+            first, others = self._desk_texts(newest.desk_code)
+            _put(self.call_number, newest.display)
+            _show(self.call_arrow, True)
+            _put(self.call_desk, first)
+            _put(self.call_other, others)
+            _put(self.call_agency, self._agency_name(newest.agency_code))
+            _set_fresh(self.call_panel, now - newest.shown_at < self.highlight_s)
+        for index, recent_row in enumerate(self.rows):
+            call = calls[index + 1] if index + 1 < len(calls) else None
+            _show(recent_row, call is not None)
+            if call is None:
+                continue
+            first, others = self._desk_texts(call.desk_code)
+            _put(recent_row.number, call.display)
+            _put(recent_row.desk, first)
+            agency = self._agency_name(call.agency_code)
+            _put(recent_row.sub, "  ·  ".join(t for t in (others, agency) if t))
+            _set_fresh(recent_row, now - call.shown_at < self.highlight_s)
+        fresh = [
+            c.shown_at + self.highlight_s - now
+            for c in calls
+            if now - c.shown_at < self.highlight_s
+        ]
+        if fresh:
+            self._unhighlight.start(int(min(fresh) * 1000) + 50)
+
+    def _zone_services(self) -> set[str] | None:
+        if not self.zone or self.snapshot is None:
+            return None
+        return {
+            code for desk in self.snapshot.desks if desk.zone == self.zone for code in desk.services
+        }
+
+    def _zone_desks(self) -> set[str] | None:
+        if not self.zone or self.snapshot is None:
+            return None
+        return {desk.code for desk in self.snapshot.desks if desk.zone == self.zone}
+
+    def _layout_services(self) -> None:
+        snapshot = self.snapshot
+        wanted = self._zone_services()
+        codes = tuple(
+            s.code
+            for s in (snapshot.services if snapshot else ())
+            if wanted is None or s.code in wanted
+        )
+        columns = 1 if self._landscape else 2
+        if (codes, columns) == self._services_layout:
+            return
+        self._services_layout = (codes, columns)
+        if tuple(self.service_rows) != codes:
+            for service_row in self.service_rows.values():
+                self.waiting_grid.removeWidget(service_row)
+                service_row.deleteLater()
+            self.service_rows = {code: _ServiceRow() for code in codes}
+            unit = min(self.width(), self.height()) / 1080
+            for service_row in self.service_rows.values():
+                self._size_service_row(service_row, unit)
+        for index, service_row in enumerate(self.service_rows.values()):
+            self.waiting_grid.addWidget(service_row, index // columns, index % columns)
+        for column in range(2):
+            self.waiting_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def _render_services(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        loads = {s.code: s for s in snapshot.services}
+        for code, service_row in self.service_rows.items():
+            load = loads.get(code)
+            if load is None:
+                continue
+            _put(service_row.prefix, load.prefix)
+            _put(service_row.name, pick(load.name, self.lang))
+            _put(service_row.count, str(load.waiting))
+
+    # -- the store -------------------------------------------------------------------------
+
+    def refresh(self, catalog: bool = False) -> None:
+        """Reload the queues (and the hall's names when asked, or when old) in the background."""
+        queue = self.queue
+        with_catalog = (
+            catalog
+            or self.catalog is None
+            or time.monotonic() - self._catalog_at > CATALOG_MAX_AGE_S
+        )
+        self._load_seq += 1
+        seq = self._load_seq
+
+        def load() -> tuple[Catalog | None, Snapshot]:
+            return (queue.catalog() if with_catalog else None), queue.snapshot()
+
+        run_op(
+            load, lambda result: self._loaded(seq, result), lambda exc: self._load_failed(seq, exc)
+        )
+
+    def _loaded(self, seq: int, result: tuple[Catalog | None, Snapshot]) -> None:
+        if not shiboken6.isValid(self) or seq != self._load_seq:
+            return  # closed meanwhile, or a newer load is on its way
+        catalog, snapshot = result
+        first = self.catalog is None
+        if catalog is not None:
+            self.catalog = catalog
+            self._catalog_at = time.monotonic()
+            if self.lang not in catalog.languages and catalog.languages:
+                self.lang = catalog.languages[0]
+            if self.announcer is not None:
+                self.announcer.languages = tuple(catalog.languages)
+        self.snapshot = snapshot
+        if first:
+            self._seed_calls(snapshot)
+        self._load_ok = True
+        self._update_store_state()
+        self._layout_services()
+        self.retranslate()
+        if self._backlog:
+            backlog, self._backlog = self._backlog, []
+            self._on_events(backlog)
+
+    def _load_failed(self, seq: int, exc: Exception) -> None:
+        if not shiboken6.isValid(self) or seq != self._load_seq:
+            return
+        if not isinstance(exc, KezekError):
+            log.error("board: loading the hall failed", exc_info=exc)
+        self._load_ok = False
+        self._update_store_state()
+        QTimer.singleShot(RETRY_MS, self, lambda: self.refresh())
+
+    def _seed_calls(self, snapshot: Snapshot) -> None:
+        """A fresh board shows the tickets now at desks, newest first, without announcing them."""
+        zone_desks = self._zone_desks()
+        current = [
+            (desk.current.called_at, desk.code, desk.current)
+            for desk in snapshot.desks
+            if desk.current is not None
+            and desk.current.called_at is not None
+            and (zone_desks is None or desk.code in zone_desks)
+        ]
+        current.sort(key=lambda item: item[0], reverse=True)
+        seeded = [
+            Call(t.display, code, t.agency_code, t.service_code, t.id, 0, -self.highlight_s)
+            for _at, code, t in current
+        ]
+        known = {c.display for c in self.calls}
+        self.calls = (self.calls + [c for c in seeded if c.display not in known])[: self.recent + 1]
+
+    def _on_feed_state(self, ok: bool) -> None:
+        self._feed_ok = ok
+        self._update_store_state()
+        if ok:
+            self.refresh()
+
+    def _update_store_state(self) -> None:
+        ok = self._feed_ok and self._load_ok
+        _show(self.store_note, not ok)
+        if ok != self._store_ok:
+            self._store_ok = ok
+            self.store_state_changed.emit(ok)
+
+    @property
+    def store_ok(self) -> bool:
+        return self._store_ok
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _on_events(self, events: list[EventView]) -> None:
+        if self.catalog is None:
+            self._backlog.extend(events)  # the desks' names and zones come first
+            return
+        changed = False
+        reload_catalog = False
+        for event in events:
+            desk = event.data.get("desk") or event.desk_code
+            if event.kind in (EventKind.CALLED, EventKind.RECALLED) and desk:
+                self._show_call(event, desk)
+                if desk not in self.catalog.desk_labels:
+                    reload_catalog = True
+            elif event.kind in (EventKind.RETURNED, EventKind.CANCELLED):
+                # The call no longer stands: the visitor is back in the queue or has left.
+                self.calls = [c for c in self.calls if c.ticket_id != event.ticket_id]
+                changed = True
+            elif event.kind == EventKind.HALL_LOADED:
+                reload_catalog = True
+        if changed:
+            self._render_calls()
+        if reload_catalog:
+            self.refresh(catalog=True)
+        else:
+            self._debounce.start()
+
+    def _show_call(self, event: EventView, desk: str) -> None:
+        zone_desks = self._zone_desks()
+        if zone_desks is not None and desk not in zone_desks:
+            return
+        display = str(event.data.get("display") or "")
+        if not display:
+            return
+        call = Call(
+            display=display,
+            desk_code=desk,
+            agency_code=str(event.data.get("agency") or ""),
+            service_code=str(event.data.get("service") or ""),
+            ticket_id=event.ticket_id,
+            event_id=event.id,
+            shown_at=time.monotonic(),
+            recall=event.kind == EventKind.RECALLED,
+        )
+        # One line per number: a recall or a transfer's new call moves it to the top.
+        self.calls = [call, *(c for c in self.calls if c.display != display)][: self.recent + 1]
+        self._render_calls()
+        if self.announcer is not None:
+            self.announcer.announce(display, desk, self.desk_labels(desk))
+        self.call_shown.emit(call)
+
+    def visible_calls(self) -> list[tuple[str, str]]:
+        """(number, desk label) as the board shows them, newest first (for tests and logs)."""
+        shown = []
+        if self.calls:
+            shown.append((self.call_number.text(), self.call_desk.full_text))
+        for recent_row in self.rows:
+            if not recent_row.isHidden():
+                shown.append((recent_row.number.text(), recent_row.desk.full_text))
+        return shown
+
+    # -- the window ------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        landscape = self.width() >= self.height()
+        if landscape != self._landscape:
+            self._relayout()
+        else:
+            self._apply_sizes()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.fullscreen and event.key() == Qt.Key.Key_Escape:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # A hall display in full screen is left only by its operator, never by Alt+F4.
+        if self.fullscreen:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def open_board(args: Any) -> int:
+    """``kezek board``: the hall display until it is closed."""
+    from ui.app import application
+
+    app = application()
+    queue = QueueService.from_url(args.db)
+    bridge = EventBridge(queue, application_name="kezek-board")
+    announcer = Announcer()
+    board = HallBoard(
+        queue,
+        bridge,
+        announcer,
+        zone=getattr(args, "zone", None),
+        fullscreen=bool(getattr(args, "fullscreen", False)),
+    )
+    bridge.start()
+    if board.fullscreen:
+        board.setCursor(Qt.CursorShape.BlankCursor)
+        board.showFullScreen()
+    else:
+        portrait = bool(getattr(args, "portrait", False))
+        board.resize(*((1080, 1920) if portrait else (1920, 1080)))
+        board.show()
+    code = app.exec()
+    bridge.stop()
+    announcer.clear()
+    queue.close()
+    return code
