@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,17 +28,12 @@ from kiosk.i18n import N_, gettext_for, pick
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, DeskQueue, EventView, StaffView, TicketView
 from ui.feed import EventBridge
+from ui.hall_models import PAUSE_REASONS
 from ui.ops import run_op
 from ui.sign_in import SignInPanel
 
 log = logging.getLogger(__name__)
 
-PAUSE_REASONS = (
-    ("lunch", N_("Lunch")),
-    ("paperwork", N_("Paperwork")),
-    ("phone", N_("Phone consultation")),
-    ("break", N_("Short break")),
-)
 STATUS_NAMES = {
     "waiting": N_("waiting"),
     "called": N_("called"),
@@ -224,6 +218,7 @@ class DeskConsole(QWidget):
             button = QPushButton()
             button.setObjectName(f"action-{name}")
             button.setMinimumHeight(96)
+            button.setStyleSheet("font-size: 22px; padding: 8px 10px;")
             button.setProperty("key", key)
             button.clicked.connect(slot)
             shortcut = QShortcut(QKeySequence(key), self)
@@ -234,8 +229,10 @@ class DeskConsole(QWidget):
         self.waiting_label = QLabel()
         self.waiting_label.setObjectName("subtitle")
         self.upcoming = QListWidget()
-        self.upcoming.setStyleSheet("font-size: 22px;")
-        self.upcoming.setMaximumHeight(230)
+        self.upcoming.setObjectName("upcoming")
+        self.upcoming.setStyleSheet("font-size: 20px;")
+        self.upcoming.setWordWrap(True)
+        self.upcoming.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         left = QVBoxLayout()
         left.addWidget(self.number)
@@ -247,8 +244,8 @@ class DeskConsole(QWidget):
         right.addWidget(self.waiting_label)
         right.addWidget(self.upcoming, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
+        body.addLayout(left, 5)
+        body.addLayout(right, 3)
         layout = QVBoxLayout(self.work)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.addLayout(top)
@@ -270,7 +267,7 @@ class DeskConsole(QWidget):
             "call_specific": _("Call a ticket…"),
         }
         for name, button in self.buttons.items():
-            button.setText(f"{labels[name]}  [{button.property('key')}]")
+            button.setText(f"{labels[name]}\n{button.property('key')}")
         self.sign_out_button.setText(_("Sign out"))
         self.sign_in.retranslate()
         self._show()
@@ -542,7 +539,7 @@ class DeskConsole(QWidget):
         if current is None or current.called_at is None:
             self.elapsed.setText("")
             return
-        seconds = int((datetime.now(UTC) - current.called_at).total_seconds())
+        seconds = int((self.queue.clock() - current.called_at).total_seconds())
         seconds = max(seconds, 0)
         self.elapsed.setText(
             self.tr_("Called {time} ago").format(time=f"{seconds // 60}:{seconds % 60:02d}")

@@ -23,10 +23,13 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
 
     headers: tuple[str, ...] = ()
 
-    def __init__(self, tr: Callable[[str], str], lang: str) -> None:
+    def __init__(
+        self, tr: Callable[[str], str], lang: str, clock: Callable[[], datetime] | None = None
+    ) -> None:
         super().__init__()
         self.tr_ = tr
         self.lang = lang
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.rows: list[Row] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
@@ -115,6 +118,14 @@ class ServiceTableModel(_RowsModel[ServiceLoad]):
         return None
 
 
+PAUSE_REASONS = (
+    ("lunch", N_("Lunch")),
+    ("paperwork", N_("Paperwork")),
+    ("phone", N_("Phone consultation")),
+    ("break", N_("Short break")),
+)
+
+
 DESK_STATES = {"open": N_("open"), "paused": N_("paused"), "closed": N_("closed")}
 
 
@@ -129,21 +140,22 @@ class DeskTableModel(_RowsModel[DeskView]):
             since = row.current.called_at if row.current else row.state_since
             state = _(DESK_STATES.get(row.state, row.state))
             if row.state == "paused" and row.pause_reason:
-                state += f" ({row.pause_reason})"
+                reason = dict(PAUSE_REASONS).get(row.pause_reason)
+                state += f" ({_(reason) if reason else row.pause_reason})"
             return (
                 f"{pick(row.label, self.lang)} ({row.code})",
                 state,
                 row.current.display if row.current else "—",
                 row.staff_name or "—",
-                _minutes_since(since, _),
+                _minutes_since(since, self.clock(), _),
             )[column]
         if role == Qt.ItemDataRole.UserRole:
             return row.code
         return None
 
 
-def _minutes_since(moment: datetime | None, tr: Callable[[str], str]) -> str:
+def _minutes_since(moment: datetime | None, now: datetime, tr: Callable[[str], str]) -> str:
     if moment is None:
         return "—"
-    minutes = max(0, int((datetime.now(UTC) - moment).total_seconds() // 60))
+    minutes = max(0, int((now - moment).total_seconds() // 60))
     return tr("{n} min").format(n=minutes)

@@ -202,8 +202,9 @@ class ServiceScreen(_Screen):
         self.priority_toggle.setCheckable(True)
         self.priority_toggle.toggled.connect(self._show_reasons)
         self.reasons_host = QWidget()
-        self.reasons_layout = QHBoxLayout(self.reasons_host)
+        self.reasons_layout = QGridLayout(self.reasons_host)
         self.reasons_layout.setContentsMargins(0, 0, 0, 0)
+        self.reasons_layout.setSpacing(12)
         self.reasons = QButtonGroup(self)
         self.reasons.setExclusive(True)
         self.reasons_host.hide()
@@ -282,15 +283,19 @@ class ServiceScreen(_Screen):
         self.priority_toggle.setText(_("I need priority service"))
         if not self.reasons.buttons():
             for reason in catalog.priority_reasons:
-                button = QPushButton()
+                button = Tile()
+                button.setObjectName("reasonTile")
+                button.setMinimumHeight(84)
                 button.setCheckable(True)
                 button.setProperty("reason", reason.code)
                 button.setAccessibleName(f"reason-{reason.code}")
                 self.reasons.addButton(button)
-                self.reasons_layout.addWidget(button)
+        columns = 2 if self.window_.height() > self.window_.width() else 3
         names = {r.code: r.name for r in catalog.priority_reasons}
-        for button in self.reasons.buttons():
-            button.setText(pick(names.get(str(button.property("reason")), {}), lang))
+        for index, button in enumerate(self.reasons.buttons()):
+            self.reasons_layout.addWidget(button, index // columns, index % columns)
+            if isinstance(button, Tile):
+                button.set_texts(pick(names.get(str(button.property("reason")), {}), lang))
         services = {s.code: s for s in fresh.services}
         for code, tile in self.tiles.items():
             service = services.get(code)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -94,8 +96,8 @@ class ReceptionConsole(QWidget):
         )
         self.sign_in.signed_in.connect(self._signed_in)
         self.work = QWidget()
-        self.services_model = ServiceTableModel(self.tr_, lang)
-        self.desks_model = DeskTableModel(self.tr_, lang)
+        self.services_model = ServiceTableModel(self.tr_, lang, queue.clock)
+        self.desks_model = DeskTableModel(self.tr_, lang, queue.clock)
         self._build()
         self.pages.addWidget(self.sign_in)
         self.pages.addWidget(self.work)
@@ -133,7 +135,7 @@ class ReceptionConsole(QWidget):
         self.alerts = QListWidget()
         self.alerts.setObjectName("alerts")
         self.alerts.setStyleSheet("font-size: 18px; color: #b00020;")
-        self.alerts.setMaximumHeight(110)
+        self.alerts.setMaximumHeight(90)
         self.alerts.hide()
 
         self.services_view = self._table(self.services_model)
@@ -163,8 +165,16 @@ class ReceptionConsole(QWidget):
         self.issue_service.setObjectName("issueService")
         self.issue_reason = QComboBox()
         self.issue_reason.setObjectName("issueReason")
+        for combo in (self.issue_service, self.issue_reason):
+            # Long service names must not widen the panel past the screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(24)
+            combo.setStyleSheet("font-size: 18px; min-height: 40px;")
         self.issue_button = QPushButton(_("Issue ticket"))
         self.issue_button.setObjectName("issueButton")
+        self.issue_button.setStyleSheet("font-size: 22px; min-height: 56px;")
         self.issue_button.clicked.connect(self.issue)
         self.issue_result = QLabel()
         self.issue_result.setObjectName("ticketLine")
@@ -187,7 +197,7 @@ class ReceptionConsole(QWidget):
         self.ticket_buttons: dict[str, QPushButton] = {}
         actions: list[tuple[str, str, Callable[[], None]]] = [
             ("cancel", _("Cancel ticket"), self.cancel_found),
-            ("move", _("Move to another service…"), self.move_found),
+            ("move", _("Move…"), self.move_found),
             ("return", _("Return to queue"), self.return_found),
             ("reprint", _("Reprint"), self.reprint_found),
         ]
@@ -195,13 +205,15 @@ class ReceptionConsole(QWidget):
         find_layout = QVBoxLayout(find_box)
         find_layout.addWidget(self.find_field)
         find_layout.addWidget(self.found_label)
-        for name, text, slot in actions:
+        ticket_grid = QGridLayout()
+        for index, (name, text, slot) in enumerate(actions):
             button = QPushButton(text)
             button.setObjectName(f"ticket-{name}")
-            button.setStyleSheet("font-size: 18px; min-height: 48px;")
+            button.setStyleSheet("font-size: 17px; min-height: 52px; padding: 6px;")
             button.clicked.connect(slot)
             self.ticket_buttons[name] = button
-            find_layout.addWidget(button)
+            ticket_grid.addWidget(button, index // 2, index % 2)
+        find_layout.addLayout(ticket_grid)
         self.message = QLabel()
         self.message.setObjectName("notice")
         self.message.setWordWrap(True)
@@ -213,11 +225,17 @@ class ReceptionConsole(QWidget):
         side.addStretch(1)
         side_host = QWidget()
         side_host.setLayout(side)
-        side_host.setMaximumWidth(460)
+        side_scroll = QScrollArea()
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        side_scroll.setWidget(side_host)
+        side_scroll.setMaximumWidth(480)
+        side_scroll.setMinimumWidth(420)
 
         body = QHBoxLayout()
         body.addWidget(tables, 1)
-        body.addWidget(side_host)
+        body.addWidget(side_scroll)
         layout = QVBoxLayout(self.work)
         layout.setContentsMargins(20, 14, 20, 14)
         layout.addLayout(top)

@@ -46,8 +46,13 @@ QPushButton#tile {{
 }}
 QPushButton#tile:pressed {{ background: #dbe8f5; }}
 QPushButton#tile:disabled {{ border: 3px solid {DISABLED_BG}; background: {DISABLED_BG}; }}
-QPushButton#tile QLabel {{ color: {INK}; }}
-QPushButton#tile:disabled QLabel {{ color: {DISABLED_INK}; }}
+QLabel[dimmed="true"] {{ color: {DISABLED_INK}; }}
+QLabel[dimmed="false"] {{ color: {INK}; }}
+QPushButton#reasonTile {{
+    background: {PAPER}; border: 3px solid {ACCENT}; border-radius: 14px; padding: 8px;
+}}
+QPushButton#reasonTile:checked {{ background: {ACCENT}; }}
+QPushButton#reasonTile QLabel#tileTitle {{ font-size: 24px; }}
 QLabel#tileTitle {{ font-size: 30px; font-weight: bold; }}
 QLabel#tileText {{ font-size: 22px; }}
 QLabel#tileMeta {{ font-size: 22px; font-weight: bold; color: {BRAND_DARK}; }}

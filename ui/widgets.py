@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import qrcode
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ class Tile(QPushButton):
         self.title = self._label("tileTitle", layout)
         self.text = self._label("tileText", layout)
         self.meta = self._label("tileMeta", layout)
+        self._dim()
 
     def _label(self, name: str, layout: QVBoxLayout) -> QLabel:
         label = QLabel()
@@ -33,6 +34,18 @@ class Tile(QPushButton):
         label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout.addWidget(label)
         return label
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            self._dim()
+
+    def _dim(self) -> None:
+        # Style sheets match a pseudo-state on the label itself, not on its button.
+        for label in (self.title, self.text, self.meta):
+            label.setProperty("dimmed", not self.isEnabled())
+            label.style().unpolish(label)
+            label.style().polish(label)
 
     def set_texts(self, title: str, text: str = "", meta: str = "") -> None:
         """Fill the tile; empty lines are hidden."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -201,25 +201,100 @@ def test_full_screen_ignores_close_and_escape(
     window.fullscreen = False  # let the test tear the window down
 
 
+def visible_text_fits(screen: QWidget) -> list[str]:
+    """Texts that do not fit their label (what a person would see cut off)."""
+    cut = []
+    for label in screen.findChildren(QLabel):
+        if (
+            label.isVisible()
+            and label.text()
+            and label.wordWrap()
+            and label.heightForWidth(label.width()) > label.height() + 1
+        ):
+            cut.append(label.text())
+    return cut
+
+
 @pytest.mark.parametrize(("width", "height", "columns"), [(1920, 1080, 3), (1080, 1920, 2)])
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_no_text_is_clipped_in_either_orientation(
     qtbot: QtBot,
-    sqlite_queue: QueueService,
+    tmp_path: object,
+    clock: FixedClock,
     printer: RecordingPrinter,
     width: int,
     height: int,
     columns: int,
     lang: str,
 ) -> None:
-    window = make_kiosk(qtbot, sqlite_queue, printer)
-    window.resize(width, height)
-    click(qtbot, window.findChild(QPushButton, f"lang-{lang}"))
-    qtbot.wait(50)
-    assert window.agencies.columns() == columns
-    for screen in (window.agencies,):
-        for t in screen.findChildren(Tile):
+    import tomllib
+
+    from kiosk.hall import demo_hall_path, load_hall
+    from tests.conftest import make_service
+
+    hall = tomllib.loads(demo_hall_path().read_text(encoding="utf-8"))
+    demo = make_service(f"sqlite:///{tmp_path}/demo.db", clock, hall)  # the real hall's long names
+    try:
+        demo.issue("ENT-REG")
+        window = make_kiosk(qtbot, demo, printer)
+        window.resize(width, height)
+        qtbot.wait(20)
+        assert visible_text_fits(window.languages) == []
+        click(qtbot, window.findChild(QPushButton, f"lang-{lang}"))
+        qtbot.wait(20)
+        assert window.agencies.columns() == columns
+        for t in window.agencies.findChildren(Tile):
             assert t.height() >= MIN_TOUCH_PX
-            for label in t.findChildren(QLabel):
-                if label.isVisible() and label.text():
-                    assert label.heightForWidth(label.width()) <= label.height() + 1, label.text()
+        assert visible_text_fits(window.agencies) == []
+        click(qtbot, tile(window, "agency-LAND"))
+        qtbot.wait(20)
+        assert visible_text_fits(window.services) == []
+        click(qtbot, window.services.priority_toggle)
+        qtbot.wait(20)
+        assert (window.width(), window.height()) == (width, height), "fits the screen"
+        assert visible_text_fits(window.services) == []
+        click(qtbot, tile(window, "service-LAND-PLT"))
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.ticket, timeout=10_000)
+        qtbot.wait(20)
+        assert visible_text_fits(window.ticket) == []
+        number = window.ticket.number
+        assert number.fontMetrics().horizontalAdvance(number.text()) <= number.width()
+    finally:
+        demo.close()
+        assert load_hall(demo_hall_path()).timezone == "Asia/Almaty"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "ahead", "status"),
+    [
+        ("kk", "Бөлімді таңдаңыз", "Алдыңызда: 1", "Талоныңызды алыңыз"),
+        ("ru", "Выберите отдел", "Перед вами: 1", "Возьмите, пожалуйста, талон"),
+        ("en", "Choose a department", "People ahead: 1", "Please take your ticket"),
+    ],
+)
+def test_the_whole_flow_speaks_the_visitors_language(
+    qtbot: QtBot,
+    sqlite_queue: QueueService,
+    printer: RecordingPrinter,
+    lang: str,
+    title: str,
+    ahead: str,
+    status: str,
+) -> None:
+    sqlite_queue.issue("LAND-1")
+    window = make_kiosk(qtbot, sqlite_queue, printer)
+    click(qtbot, window.findChild(QPushButton, f"lang-{lang}"))
+    assert window.agencies.title.text() == title
+    assert tile(window, "agency-LAND").title.text() == f"Land {lang}" if lang != "en" else "Land"
+    click(qtbot, tile(window, "agency-LAND"))
+    assert window.services.title.text() == (f"Land {lang}" if lang != "en" else "Land")
+    click(qtbot, tile(window, "service-LAND-1"))
+    qtbot.waitUntil(lambda: window.ticket.state == "printed", timeout=10_000)
+    assert window.ticket.number.text() == "L-002"
+    assert window.ticket.ahead.text() == ahead
+    assert window.ticket.status.text() == status
+    issued = sqlite_queue.tickets()[-1]
+    assert (issued.display, issued.lang, issued.status) == ("L-002", lang, "waiting")
+    assert printer.printed[-1].lang == lang
+    click(qtbot, window.ticket.done_button)
+    assert window.stack.currentWidget() is window.languages
