@@ -545,8 +545,11 @@ class KioskWindow(QWidget):
         """Issue a ticket: one tap, one ticket, however often the tap repeats."""
         if self.busy:
             return
-        self.busy = True
         priority, reason = self.services.priority()
+        if self.services.priority_toggle.isChecked() and reason is None:
+            self.services.show_notice(self.tr_("Choose the reason for priority service first."))
+            return
+        self.busy = True
         request_id = self._request_ids.setdefault(code, uuid.uuid4().hex)
         self.services.set_busy(True, self.tr_("Issuing your ticket…"))
         lang, source = self.lang, f"kiosk:{self.terminal}"

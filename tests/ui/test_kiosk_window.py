@@ -253,6 +253,7 @@ def test_no_text_is_clipped_in_either_orientation(
         qtbot.wait(20)
         assert (window.width(), window.height()) == (width, height), "fits the screen"
         assert visible_text_fits(window.services) == []
+        click(qtbot, window.services.priority_toggle)
         click(qtbot, tile(window, "service-LAND-PLT"))
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.ticket, timeout=10_000)
         qtbot.wait(20)
