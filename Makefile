@@ -22,7 +22,7 @@ demo: setup
 	bash scripts/demo.sh
 
 lint: setup
-	$(BIN)/ruff check kiosk ui printing tests bench
+	$(BIN)/ruff check kiosk ui printing tests bench scripts
 	$(BIN)/mypy
 
 test: setup lint
@@ -30,6 +30,8 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/engine.py --out bench/results/engine.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.kiosk --out bench/results/kiosk.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.desk --out bench/results/desk.json
 
 # Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
 # catalog, then compile. New messages arrive untranslated: a test lists them.

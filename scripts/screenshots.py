@@ -16,17 +16,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QPushButton, QWidget  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool
+from PySide6.QtWidgets import QPushButton, QWidget
 
-from kiosk import schema  # noqa: E402
-from kiosk.clock import FixedClock  # noqa: E402
-from kiosk.hall import demo_hall_path, load_hall  # noqa: E402
-from kiosk.queue import QueueService  # noqa: E402
-from kiosk.store import Store  # noqa: E402
-from printing.printers import PdfFolderPrinter  # noqa: E402
-from ui.app import application  # noqa: E402
-from ui.ops import pending_ops  # noqa: E402
+from kiosk import schema
+from kiosk.clock import FixedClock
+from kiosk.hall import demo_hall_path, load_hall
+from kiosk.queue import QueueService
+from kiosk.store import Store
+from printing.printers import PdfFolderPrinter
+from ui.app import application
+from ui.ops import pending_ops
 
 OUT = ROOT / "docs" / "screenshots"
 # A Monday morning in Almaty, 10:40 local.
@@ -51,8 +51,22 @@ def shoot(widget: QWidget, name: str) -> None:
 def morning(queue: QueueService, clock: FixedClock) -> None:
     """Some visitors and desks at work, so the screens have something to show."""
     for login, role in (("aigerim", "officer"), ("dana", "receptionist")):
-        queue.add_staff(login, name={"aigerim": "Айгерім Сейітқали", "dana": "Дана Омарова"}[login], role=role, pin="2468")
-    for code in ("ENT-REG", "ENT-REG", "LAND-PLT", "ARCH-APZ", "ENT-SUP", "TAX-CON", "LAND-PLT", "PSC-EDS"):
+        queue.add_staff(
+            login,
+            name={"aigerim": "Айгерім Сейітқали", "dana": "Дана Омарова"}[login],
+            role=role,
+            pin="2468",
+        )
+    for code in (
+        "ENT-REG",
+        "ENT-REG",
+        "LAND-PLT",
+        "ARCH-APZ",
+        "ENT-SUP",
+        "TAX-CON",
+        "LAND-PLT",
+        "PSC-EDS",
+    ):
         queue.issue(code, lang="kk")
         clock.advance(minutes=3)
     queue.sign_in("aigerim", "2468", desk_code="D1")

@@ -49,7 +49,8 @@ def _scroll(content: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(content)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    # Touch, not the mouse gesture: that one holds every tap back for a drag check.
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
 
 

@@ -26,12 +26,17 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as exc:  # handed to the caller's on_error on the GUI thread
-            self.outcome.failed.emit(exc)
+            signal, value = self.outcome.failed, exc
         else:
-            self.outcome.done.emit(result)
+            signal, value = self.outcome.done, result
+        # The application may be shutting down: nobody is left to tell.
+        if shiboken6.isValid(self.outcome):
+            signal.emit(value)
 
 
-_pending: set[_Outcome] = set()
+# Both halves stay referenced from Python until the report is delivered: Qt must not
+# delete the runnable, nor Python collect the outcome, while the work runs.
+_pending: dict[_Outcome, _Job] = {}
 
 
 def run_op(
@@ -48,20 +53,22 @@ def run_op(
     is) was destroyed meanwhile: a window closed while its query ran.
     """
     outcome = _Outcome()
-    _pending.add(outcome)
+    job = _Job(work, outcome)
+    job.setAutoDelete(False)
+    _pending[outcome] = job
     if owner is None:
         bound = getattr(on_done, "__self__", None)
         owner = bound if isinstance(bound, QObject) else None
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _pending.discard(outcome)
+        _pending.pop(outcome, None)
         if owner is not None and not shiboken6.isValid(owner):
             return
         callback(value)
 
     outcome.done.connect(lambda result: finish(on_done, result))
     outcome.failed.connect(lambda exc: finish(on_error, exc))
-    (pool or QThreadPool.globalInstance()).start(_Job(work, outcome))
+    (pool or QThreadPool.globalInstance()).start(job)
 
 
 def pending_ops() -> int:
