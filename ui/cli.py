@@ -26,6 +26,18 @@ def _desk(args: argparse.Namespace) -> int:
     return open_desk(args)
 
 
+def _board(args: argparse.Namespace) -> int:
+    from ui.board import open_board
+
+    return open_board(args)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ui.demo import open_demo
+
+    return open_demo(args)
+
+
 def _reception(args: argparse.Namespace) -> int:
     from ui.reception_console import open_reception
 
@@ -86,6 +98,29 @@ def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         "--lang", choices=("kk", "ru", "en"), default="ru", help="the console's language"
     )
     p.add_argument("--printer", metavar="SPEC", help="where reception prints tickets")
+
+    p = sub.add_parser(
+        "board",
+        parents=[common],
+        help="the hall board: calls, chime and spoken announcements",
+        description="The hall board: the newest call large, recent calls, waiting per service.",
+    )
+    p.set_defaults(handler=_board)
+    p.add_argument("--fullscreen", action="store_true", help="frameless, on top, no exit by keys")
+    p.add_argument("--zone", metavar="Z", help="show only the desks of this zone")
+    p.add_argument("--portrait", action="store_true", help="a 1080x1920 window")
+
+    p = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="the whole hall at once: kiosk, desk, reception and board",
+        description="Open the kiosk, a desk console, the reception console and the board together "
+        "on the demo hall (loaded if missing); the demo PINs are printed.",
+    )
+    p.set_defaults(handler=_demo)
+    p.add_argument(
+        "--lang", choices=("kk", "ru", "en"), default="ru", help="the consoles' language"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,48 @@
+"""``kezek demo``: the demo store is made once and every face opens on it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ui.app import application
+from ui.demo import DEMO_STAFF, open_demo, prepare_demo_store
+
+
+def test_the_demo_store_is_prepared_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    first = prepare_demo_store(url)
+    first.close()
+    again = prepare_demo_store(url)
+    assert sorted(p.login for p in again.list_staff()) == ["officer", "reception"]
+    officer = DEMO_STAFF[0]
+    assert again.sign_in(officer[0], officer[3]).role == "officer"
+    assert [e.kind for e in again.events()].count("hall_loaded") == 1
+    again.close()
+
+
+def test_kezek_demo_opens_all_four_faces_and_signs_the_staff_in(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    app = application()
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    titles: list[str] = []
+
+    def look_and_quit() -> None:
+        titles.extend(w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible())
+        app.quit()
+
+    QTimer.singleShot(1500, look_and_quit)
+    assert open_demo(argparse.Namespace(db=url, lang="en")) == 0
+    assert {"Kezek — board", "Kezek — kiosk", "Kezek — desk 1", "Kezek — reception"} <= set(titles)
+    queue = prepare_demo_store(url)
+    kinds = [e.kind for e in queue.events()]
+    assert kinds.count("signed_in") >= 2
+    queue.close()
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()

@@ -1,0 +1,83 @@
+"""``kezek demo``: the whole hall on one screen — kiosk, desk, reception and board together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk import schema
+from kiosk.hall import demo_hall_path, load_hall
+from kiosk.queue import QueueService
+from kiosk.store import Store
+
+DEMO_STAFF = (
+    ("officer", "Айгерім Сейітқали", "officer", "2468"),
+    ("reception", "Дана Омарова", "admin", "1357"),
+)
+
+
+def prepare_demo_store(url: str | None) -> QueueService:
+    """The demo hall in the store (loaded if missing) with a demo officer and receptionist."""
+    store = Store(url)
+    schema.upgrade(store)
+    queue = QueueService(store)
+    if not _has_hall(queue):
+        queue.load_hall(load_hall(demo_hall_path()))
+    known = {person.login for person in queue.list_staff()}
+    for login, name, role, pin in DEMO_STAFF:
+        if login not in known:
+            queue.add_staff(login, name=name, role=role, pin=pin)
+        else:
+            queue.reset_pin(login, pin)
+    return queue
+
+
+def _has_hall(queue: QueueService) -> bool:
+    try:
+        queue.hall_info()
+    except Exception:  # a store without a hall says so with a StoreUnavailableError
+        return False
+    return True
+
+
+def open_demo(args: Any) -> int:
+    """Open all four faces on the demo store; the demo PINs are printed."""
+    from printing.printers import open_printer
+    from ui.announcer import Announcer
+    from ui.app import application
+    from ui.board import HallBoard
+    from ui.desk_console import DeskConsole
+    from ui.feed import EventBridge
+    from ui.kiosk_window import KioskWindow
+    from ui.reception_console import ReceptionConsole
+
+    queue = prepare_demo_store(args.db)
+    print(f"Demo store: {queue.store.safe_url}")
+    for login, name, role, pin in DEMO_STAFF:
+        print(f"  {role:<8} login {login:<10} PIN {pin}   ({name})")
+    app = application()
+    bridge = EventBridge(queue, application_name="kezek-demo")
+    printer = open_printer(None)
+    kiosk = KioskWindow(queue, printer, terminal="DEMO-KIOSK", always_open=True, idle_seconds=60)
+    desk = DeskConsole(queue, bridge, desk_code="D1", lang=args.lang)
+    reception = ReceptionConsole(queue, bridge, printer, lang=args.lang)
+    board = HallBoard(queue, bridge, Announcer())
+    for window, size, title in (
+        (board, (1280, 720), "Kezek — board"),
+        (kiosk, (1080, 1080), "Kezek — kiosk"),
+        (desk, (1100, 720), "Kezek — desk 1"),
+        (reception, (1400, 800), "Kezek — reception"),
+    ):
+        window.setWindowTitle(title)
+        window.resize(*size)
+        window.show()
+    for panel, person in ((desk.sign_in, DEMO_STAFF[0]), (reception.sign_in, DEMO_STAFF[1])):
+        login, _name, _role, pin = person
+        panel.login.setText(login)
+        panel.pin.setText(pin)
+        panel.submit()
+    bridge.start()
+    try:
+        return app.exec()
+    finally:
+        bridge.stop()
+        queue.close()
