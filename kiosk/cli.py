@@ -1,7 +1,8 @@
 """The core's headless commands (``kezek init``, ``issue``, ``call``...), also ``python -m kiosk``.
 
-Exit codes: 0 done; 2 bad usage or bad hall file; 3 refused by the queue rules;
-4 store unavailable. Errors go to stderr as one clear message, never a traceback.
+Exit codes: 0 done; 2 bad usage, a bad hall file or terminal settings; 3 refused by the
+queue rules; 4 store unavailable; 5 printer failure. Errors go to stderr as one clear
+message, never a traceback.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     parser.add_argument("--version", action="version", version=f"kezek {__version__}")
     parser.add_argument(
         "--db", metavar="URL", help="database URL (default: $KEZEK_DB or a local SQLite file)"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="this terminal's settings (default: kezek.toml in the user config folder)",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -139,16 +145,30 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     return parser, sub
 
 
-def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
-    """Parse and run one command; turn every expected error into a message and exit code."""
+def run(
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None = None,
+    *,
+    configured: Handler | None = None,
+) -> int:
+    """Parse and run one command; turn every expected error into a message and exit code.
+
+    With no command, ``configured`` starts what the terminal's settings file says, if any.
+    """
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
     args.opened = []
     args.command = getattr(args, "command", None) or "kezek"
     try:
+        if handler is None:
+            if configured is not None and (args.config or _default_config_exists()):
+                return configured(args)
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        if args.config and args.db is None:
+            from kiosk.terminal_config import load_terminal_config
+
+            args.db = load_terminal_config(args.config).database
         return handler(args)
     except HallFileError as exc:
         print("The hall file has problems, nothing was changed:", file=sys.stderr)
@@ -170,6 +190,12 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     finally:
         for store in args.opened:
             store.dispose()
+
+
+def _default_config_exists() -> bool:
+    from kiosk.terminal_config import default_config_path
+
+    return default_config_path().is_file()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -203,7 +203,7 @@ class SystemPrinter:
             )
         printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
         self.paint(printer, content)
-        return info.printerName()
+        return str(info.printerName())
 
     def paint(self, printer: Any, content: TicketContent) -> None:
         """Draw the ticket on a Qt ``QPrinter`` (a queue, or a PDF file in tests)."""

@@ -14,34 +14,48 @@ from kiosk import cli as core_cli
 from printing import cli as printing_cli
 
 
-def _kiosk(args: argparse.Namespace) -> int:
-    from ui.kiosk_window import open_kiosk
+def _window(role: str, args: argparse.Namespace) -> int:
+    """Open one face, with its log file and a first log line naming the store (no password)."""
+    from importlib import import_module
 
-    return open_kiosk(args)
+    from kiosk.logs import log_start, setup_logging
+    from kiosk.store import resolve_url
+
+    terminal = getattr(args, "terminal", None) or getattr(args, "desk", None) or role
+    setup_logging(f"{role}-{terminal}".lower())
+    log_start(role, str(terminal), resolve_url(args.db))
+    module, function = WINDOWS[role]
+    opened: int = getattr(import_module(module), function)(args)
+    return opened
+
+
+WINDOWS = {
+    "kiosk": ("ui.kiosk_window", "open_kiosk"),
+    "desk": ("ui.desk_console", "open_desk"),
+    "reception": ("ui.reception_console", "open_reception"),
+    "board": ("ui.board", "open_board"),
+    "demo": ("ui.demo", "open_demo"),
+}
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    return _window("kiosk", args)
 
 
 def _desk(args: argparse.Namespace) -> int:
-    from ui.desk_console import open_desk
-
-    return open_desk(args)
-
-
-def _board(args: argparse.Namespace) -> int:
-    from ui.board import open_board
-
-    return open_board(args)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from ui.demo import open_demo
-
-    return open_demo(args)
+    return _window("desk", args)
 
 
 def _reception(args: argparse.Namespace) -> int:
-    from ui.reception_console import open_reception
+    return _window("reception", args)
 
-    return open_reception(args)
+
+def _board(args: argparse.Namespace) -> int:
+    return _window("board", args)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    return _window("demo", args)
 
 
 def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -123,10 +137,35 @@ def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
 
 
+def _configured(args: argparse.Namespace) -> int:
+    """``kezek`` alone: start the face this terminal's ``kezek.toml`` names."""
+    from kiosk.terminal_config import default_config_path, load_terminal_config
+
+    config = load_terminal_config(args.config or default_config_path())
+    role_args = argparse.Namespace(
+        db=args.db or config.database,
+        json=False,
+        command=config.role,
+        terminal=config.terminal,
+        fullscreen=config.fullscreen,
+        printer=config.printer,
+        paper=config.paper,
+        idle=config.idle_seconds,
+        portrait=config.portrait,
+        always_open=False,
+        desk=config.desk,
+        lang=config.language,
+        zone=config.zone,
+        speech=config.speech,
+        opened=args.opened,
+    )
+    return _window(config.role, role_args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kezek`` console script."""
     parser, sub = core_cli.build_parser()
     printing_cli.add_commands(parser, sub)
     common = parser.get_default("common")
     add_window_commands(sub, common)
-    return core_cli.run(parser, argv)
+    return core_cli.run(parser, argv, configured=_configured)

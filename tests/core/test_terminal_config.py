@@ -1,0 +1,121 @@
+"""Terminal settings (kezek.toml) name the file and key when wrong; logs keep no password."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import pytest
+
+from kiosk.logs import log_start, setup_logging
+from kiosk.terminal_config import ConfigError, load_terminal_config
+from ui import cli as top_cli
+
+STARTED: list[argparse.Namespace] = []
+
+
+def fake_open(args: argparse.Namespace) -> int:
+    STARTED.append(args)
+    return 0
+
+
+def close_log_handlers() -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        handler.close()
+        root.removeHandler(handler)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kezek.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_kiosk_terminal_is_described_in_a_few_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'role = "kiosk"\nterminal = "KIOSK-2"\ndatabase = "sqlite:///x.db"\n'
+        'printer = "escpos:tcp://127.0.0.1:9100"\nfullscreen = true\nidle_seconds = 45\n',
+    )
+    config = load_terminal_config(path)
+    assert (config.role, config.terminal, config.fullscreen, config.idle_seconds) == (
+        "kiosk",
+        "KIOSK-2",
+        True,
+        45.0,
+    )
+    assert config.printer == "escpos:tcp://127.0.0.1:9100"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('role = "kiosk"\ncolour = "red"\n', "'colour': unknown setting"),
+        ('role = "kiosk"\nfullscreen = "yes"\n', "'fullscreen': expected true or false, not 'yes'"),
+        (
+            'role = "cashier"\n',
+            "'role': expected one of kiosk, desk, reception, board, not 'cashier'",
+        ),
+        ('role = "desk"\n', "'desk': a desk terminal needs its desk code"),
+        ('role = "kiosk"\npaper = 70\n', "'paper': expected 80 or 58"),
+        (
+            'role = "board"\ndatabase_env = "KEZEK_TEST_NOT_SET"\n',
+            "the environment variable KEZEK_TEST_NOT_SET is not set",
+        ),
+        ('role = "kiosk"\nidle_seconds = 1\n', "'idle_seconds': expected seconds, from 5 to 600"),
+        ("role = \n", "not valid TOML"),
+    ],
+)
+def test_a_wrong_setting_names_the_file_the_key_and_what_is_expected(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_terminal_config(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_the_database_may_come_from_an_environment_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HALL_DB", "postgresql+psycopg://kezek:pw@db/kezek")
+    config = load_terminal_config(write(tmp_path, 'role = "board"\ndatabase_env = "HALL_DB"\n'))
+    assert config.database == "postgresql+psycopg://kezek:pw@db/kezek"
+
+
+def test_kezek_alone_starts_the_configured_face(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(top_cli.WINDOWS, "desk", (__name__, "fake_open"))
+    monkeypatch.setattr("kiosk.logs.log_folder", lambda: tmp_path / "logs")
+    path = write(tmp_path, f'role = "desk"\ndesk = "D3"\ndatabase = "sqlite:///{tmp_path}/k.db"\n')
+    STARTED.clear()
+    try:
+        assert top_cli.main(["--config", str(path)]) == 0
+    finally:
+        close_log_handlers()
+    assert (STARTED[0].desk, STARTED[0].db) == ("D3", f"sqlite:///{tmp_path}/k.db")
+    assert (tmp_path / "logs" / "desk-d3.log").read_text(encoding="utf-8").count("starting on") == 1
+
+
+def test_a_broken_settings_file_exits_2_with_the_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, 'role = "desk"\n')
+    assert top_cli.main(["--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "'desk': a desk terminal needs its desk code" in err and "Traceback" not in err
+
+
+def test_the_log_names_the_store_without_its_password(tmp_path: Path) -> None:
+    path = setup_logging("kiosk-k1", folder=tmp_path)
+    try:
+        log_start("kiosk", "K1", "postgresql+psycopg://kezek:s3cret@db-host:5432/kezek")
+    finally:
+        close_log_handlers()
+    text = path.read_text(encoding="utf-8")
+    assert "kiosk K1 starting on postgresql+psycopg://kezek:***@db-host:5432/kezek" in text
+    assert "s3cret" not in text
