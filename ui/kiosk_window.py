@@ -29,6 +29,7 @@ from kiosk.i18n import LANGUAGE_NAMES, N_, gettext_for, pick
 from kiosk.queue import QueueService
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo
 from printing.printers import Printer
+from ui.admin_exit import AdminExit
 from ui.ops import run_op
 from ui.widgets import Tile, header, qr_pixmap
 
@@ -514,10 +515,13 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        self.admin_exit: AdminExit | None = None
         if fullscreen:
             self.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
             )
+            self.admin_exit = AdminExit(self, queue)
+            self.admin_exit.leave.connect(self.leave_fullscreen)
         self.languages.retranslate()
         self.refresh()
 
@@ -701,6 +705,13 @@ class KioskWindow(QWidget):
             event.ignore()
             return
         super().keyPressEvent(event)
+
+    def leave_fullscreen(self, _admin: object = None) -> None:
+        """An admin confirmed with a PIN: the kiosk may now be closed."""
+        self.fullscreen = False
+        if self.admin_exit is not None:
+            self.admin_exit.detach()
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         # A kiosk in full screen is left only by its operator, never by Alt+F4.

@@ -1,0 +1,106 @@
+"""Leaving a full-screen kiosk or board: five quick taps in the top-left corner, an admin PIN."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout, QWidget
+
+from kiosk.i18n import gettext_for
+from kiosk.queue import QueueService
+from kiosk.views import StaffView
+from ui.sign_in import SignInPanel
+
+CORNER_PX = 120
+TAPS = 5
+WITHIN_S = 3.0
+
+
+class AdminExitDialog(QDialog):
+    """Asks an admin's login and PIN; only an admin may take a terminal out of service."""
+
+    def __init__(self, parent: QWidget, queue: QueueService, lang: str) -> None:
+        super().__init__(parent)
+        _ = gettext_for(lang)
+        self.setWindowTitle(_("Leave the kiosk"))
+        self.setModal(True)
+        self.panel = SignInPanel(
+            queue,
+            _,
+            desks=False,
+            roles=("admin",),
+            refusal=_("Only an admin can leave this screen."),
+        )
+        self.panel.signed_in.connect(self._signed_in)
+        self.admin: StaffView | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        self.resize(760, 560)
+
+    def _signed_in(self, staff: StaffView, _desk: object) -> None:
+        self.admin = staff
+        self.accept()
+
+
+class AdminExit(QObject):
+    """Watches a full-screen window for the admin gesture and asks for an admin PIN.
+
+    Signals:
+        leave(StaffView): an admin confirmed; the window may close.
+    """
+
+    leave = Signal(object)
+
+    def __init__(self, window: QWidget, queue: QueueService, lang: str = "ru") -> None:
+        super().__init__(window)
+        self.window = window
+        self.queue = queue
+        self.lang = lang
+        self.taps: list[float] = []
+        self.dialog: AdminExitDialog | None = None
+        app = QApplication.instance()
+        if app is not None:
+            # Application-wide: the tap lands on whatever child widget is in the corner.
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            event.type() == QEvent.Type.MouseButtonPress
+            and isinstance(event, QMouseEvent)
+            and self.dialog is None
+            and self._in_corner(event.globalPosition().toPoint())
+        ):
+            self.tap()
+        return False
+
+    def _in_corner(self, point: QPoint) -> bool:
+        if not self.window.isVisible():
+            return False
+        local = self.window.mapFromGlobal(point)
+        return 0 <= local.x() < CORNER_PX and 0 <= local.y() < CORNER_PX
+
+    def tap(self) -> None:
+        """One tap in the corner; the fifth within three seconds asks for the PIN."""
+        now = time.monotonic()
+        self.taps = [t for t in self.taps if now - t < WITHIN_S] + [now]
+        if len(self.taps) >= TAPS:
+            self.taps = []
+            self.ask()
+
+    def ask(self) -> None:
+        self.dialog = AdminExitDialog(self.window, self.queue, self.lang)
+        self.dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+        self.dialog.finished.connect(self._finished)
+        self.dialog.open()
+
+    def _finished(self, result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and result == QDialog.DialogCode.Accepted and dialog.admin:
+            self.leave.emit(dialog.admin)
+
+    def detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
