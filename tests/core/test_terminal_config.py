@@ -119,3 +119,14 @@ def test_the_log_names_the_store_without_its_password(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "kiosk K1 starting on postgresql+psycopg://kezek:***@db-host:5432/kezek" in text
     assert "s3cret" not in text
+
+
+def test_the_shipped_example_settings_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEZEK_DB", "postgresql+psycopg://kezek@db-host/kezek")
+    example = Path(__file__).parents[2] / "deploy" / "kezek.toml.example"
+    config = load_terminal_config(example)
+    assert (config.role, config.fullscreen, config.database) == (
+        "kiosk",
+        True,
+        "postgresql+psycopg://kezek@db-host/kezek",
+    )
