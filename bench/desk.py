@@ -7,13 +7,12 @@ PostgreSQL. Prints JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.gui import PaintWatch, demo_store, spin_until, summary
+from bench.gui import PaintWatch, demo_store, publish, spin_until, summary
 from kiosk.clock import FixedClock
 
 MORNING = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # Monday 10:00 in Almaty
@@ -91,12 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "calls": args.calls,
         "stores": {kind: run(kind, args.calls) for kind in args.stores.split(",")},
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    return 0
+    return publish(result, args.out)
 
 
 if __name__ == "__main__":

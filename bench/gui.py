@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -90,6 +91,16 @@ class PaintWatch(QObject):
         if event.type() == QEvent.Type.Paint and self.painted_at is None and self.ready():
             self.painted_at = time.perf_counter()
         return False
+
+
+def publish(result: dict[str, Any], out: Path | None) -> int:
+    """Print the result as JSON, and write it to ``out`` too when given."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    return 0
 
 
 def spin_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -8,13 +8,12 @@ the background and never holds the screen. Prints JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.gui import PaintWatch, demo_store, spin_until, summary
+from bench.gui import PaintWatch, demo_store, publish, spin_until, summary
 from kiosk.clock import FixedClock
 from printing.printers import PdfFolderPrinter
 from printing.ticket_content import ticket_content
@@ -105,12 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         "printing": "PDF folder, in the background (not in the measured path)",
         "stores": {kind: run(kind, args.tickets, folder) for kind in args.stores.split(",")},
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    return 0
+    return publish(result, args.out)
 
 
 if __name__ == "__main__":
