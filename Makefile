@@ -29,9 +29,10 @@ test: setup lint
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/python bench/engine.py --out bench/results/engine.json
+	$(BIN)/python -m bench.engine --out bench/results/engine.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.kiosk --out bench/results/kiosk.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.desk --out bench/results/desk.json
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.sync --out bench/results/sync.json
 
 # Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
 # catalog, then compile. New messages arrive untranslated: a test lists them.

@@ -116,12 +116,15 @@ class EventFeed:
         """Wait up to ``timeout`` seconds for new events; return them oldest first (maybe [])."""
         deadline = time.monotonic() + max(0.0, timeout)
         while not self._closed:
-            if not self._opened and time.monotonic() >= self._retry_at:
-                self._attempt(self._open)
+            events: list[EventView] | None = None
             if self._opened:
-                events = self._attempt(self._check) or []
-                if events:
-                    return events
+                events = self._attempt(self._check)
+            elif time.monotonic() >= self._retry_at:
+                # Connected only once the log has been read: an open file or socket alone
+                # does not mean the store answers.
+                events = self._attempt(self._open_and_read)
+            if events:
+                return events
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
@@ -157,7 +160,7 @@ class EventFeed:
 
     # -- connecting ------------------------------------------------------------------------
 
-    def _attempt(self, step: Callable[[], list[EventView] | None]) -> list[EventView] | None:
+    def _attempt(self, step: Callable[[], list[EventView]]) -> list[EventView] | None:
         try:
             result = step()
         except _LOST as exc:
@@ -169,6 +172,10 @@ class EventFeed:
         self.connected = True
         self._retry_delay = FIRST_RETRY
         return result
+
+    def _open_and_read(self) -> list[EventView]:
+        self._open()
+        return self._check()
 
     def _open(self) -> None:
         if self.is_sqlite:

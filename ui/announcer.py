@@ -58,6 +58,7 @@ ESPEAK_VOICES = {"kk": "kk", "ru": "ru", "en": "en-gb"}
 ESPEAK_WPM = 145  # a little slower than espeak's 175: halls echo
 # A stuck engine never blocks the queue: a step gets its estimate plus this much.
 WATCHDOG_SLACK_S = 4.0
+SYNTHESIS_ALLOWANCE_S = 10.0  # espeak-ng on a slow kiosk PC, before the first sound
 
 # -- numbers ---------------------------------------------------------------------------
 
@@ -106,8 +107,10 @@ _RU_UNITS = [
     "восемнадцать",
     "девятнадцать",
 ]
-_RU_TENS = "_ _ двадцать тридцать сорок пятьдесят шестьдесят семьдесят восемьдесят девяносто"
-_RU_HUNDREDS = "_ сто двести триста четыреста пятьсот шестьсот семьсот восемьсот девятьсот"
+_RU_TENS = ["_", "_", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят"]
+_RU_TENS += ["восемьдесят", "девяносто"]
+_RU_HUNDREDS = ["_", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот"]
+_RU_HUNDREDS += ["восемьсот", "девятьсот"]
 _KK_UNITS = ["нөл", "бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз"]
 _KK_TENS = ["_", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан"]
 
@@ -138,10 +141,10 @@ def _ru_below_thousand(n: int, feminine: bool = False) -> list[str]:
     words: list[str] = []
     hundreds, rest = divmod(n, 100)
     if hundreds:
-        words.append(_RU_HUNDREDS.split()[hundreds])
+        words.append(_RU_HUNDREDS[hundreds])
     if rest >= 20:
         tens, rest = divmod(rest, 10)
-        words.append(_RU_TENS.split()[tens])
+        words.append(_RU_TENS[tens])
     if rest or not words:
         unit = _RU_UNITS[rest]
         if feminine and rest in (1, 2):
@@ -520,6 +523,8 @@ class WavPlayer(QObject):
         """Play ``path`` (or the preloaded file) and call ``done`` once when it has finished."""
         if path is not None and path != self.path:
             self.stop()
+            if self._effect is not None:
+                self._effect.deleteLater()  # one per phrase would pile up over a day
             self.path = path
             self._effect = self._load(path)
         self._pending = done
@@ -915,7 +920,7 @@ class Announcer(QObject):
         self._step += 1
         token = self._step
         limit = step(lambda: self._step_done(token))
-        if token == self._step and limit > 0:
+        if token == self._step:
             self._watchdog.start(int((limit + WATCHDOG_SLACK_S) * 1000))
 
     def _step_done(self, token: int) -> None:
@@ -944,7 +949,7 @@ class Announcer(QObject):
                 self._engine = engine
                 self.phrase_started.emit(phrase.lang, phrase.text, engine.name)
                 engine.say(phrase, done)
-                return estimate_seconds(phrase.text) + 10  # synthesis may take a moment
+                return estimate_seconds(phrase.text) + SYNTHESIS_ALLOWANCE_S
         _warn_once(f"silent:{phrase.lang}", "announcements: no voice for '%s'; silent", phrase.lang)
         self.phrase_started.emit(phrase.lang, phrase.text, "silent")
         done()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from kiosk.i18n import gettext_for, pick
 from kiosk.models import EventKind
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, EventView, Snapshot
+from ui.admin_exit import AdminExit
 from ui.announcer import Announcer
 from ui.feed import EventBridge
 from ui.ops import run_op
@@ -40,6 +42,7 @@ REFRESH_DEBOUNCE_MS = 300
 REFRESH_MS = 30_000
 RETRY_MS = 5_000
 CATALOG_MAX_AGE_S = 300.0
+BACKLOG_MAX = 200
 
 # White on NIGHT is 15.9:1, on PANEL 11.6:1; SOFT on NIGHT 10.9:1; INK on ACCENT 10.5:1.
 NIGHT = "#0a2240"
@@ -49,6 +52,7 @@ NOTE = "#ffd27a"  # on NIGHT: 11.4:1, quiet but legible
 
 BOARD_STYLE = f"""
 HallBoard, QWidget#boardBody {{ background: {NIGHT}; }}
+HallBoard QWidget {{ background: transparent; }}
 HallBoard QLabel {{ color: white; background: transparent; }}
 QWidget#boardHeader {{ background: {PANEL}; }}
 QLabel#sectionTitle {{ color: {SOFT}; }}
@@ -163,7 +167,7 @@ class _RecentRow(QFrame):
         text.addWidget(self.sub)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 4, 16, 4)
-        layout.setSpacing(18)
+        layout.setSpacing(14)
         layout.addWidget(self.number)
         layout.addWidget(self.arrow)
         layout.addLayout(text, 1)
@@ -259,10 +263,13 @@ class HallBoard(QWidget):
         self._cycle.timeout.connect(self._next_language)
         if language_cycle_s > 0:
             self._cycle.start(int(language_cycle_s * 1000))
+        self.admin_exit: AdminExit | None = None
         if fullscreen:
             self.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
             )
+            self.admin_exit = AdminExit(self, queue)
+            self.admin_exit.leave.connect(self.leave_fullscreen)
         if bridge is not None:
             bridge.events.connect(self._on_events)
             bridge.store_state_changed.connect(self._on_feed_state)
@@ -289,13 +296,12 @@ class HallBoard(QWidget):
         when.setSpacing(0)
         when.addWidget(self.clock)
         when.addWidget(self.date)
-        row = QHBoxLayout(header)
-        row.setContentsMargins(36, 14, 36, 14)
-        row.addLayout(names, 1)
-        row.addLayout(when)
+        self.header_row = QHBoxLayout(header)
+        self.header_row.addLayout(names, 1)
+        self.header_row.addLayout(when)
         self.header = header
 
-        # The newest call.
+        # The newest call: the number, then where to go, in every hall language.
         self.call_panel = QFrame()
         self.call_panel.setObjectName("callPanel")
         self.call_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -306,29 +312,32 @@ class HallBoard(QWidget):
         self.call_desk = _label("callDesk", elide=True)
         self.call_other = _label("otherLabels", elide=True)
         self.call_agency = _label("agency", elide=True)
-        big = QHBoxLayout()
-        big.setSpacing(28)
-        big.addWidget(self.call_number)
-        big.addWidget(self.call_arrow)
-        big.addWidget(self.call_desk, 1)
+        self.call_where = QVBoxLayout()
+        self.call_where.setSpacing(0)
+        self.call_where.addStretch(1)
+        for label in (self.call_desk, self.call_other, self.call_agency):
+            self.call_where.addWidget(label)
+        self.call_where.addStretch(1)
+        self.call_grid = QGridLayout()
+        self.call_grid.setHorizontalSpacing(28)
+        self.call_grid.setVerticalSpacing(0)
         panel = QVBoxLayout(self.call_panel)
-        panel.setContentsMargins(40, 20, 40, 24)
-        panel.setSpacing(4)
+        panel.setSpacing(0)
         panel.addWidget(self.call_title)
-        panel.addLayout(big, 1)
-        panel.addWidget(self.call_other)
-        panel.addWidget(self.call_agency)
+        panel.addLayout(self.call_grid, 1)
 
         # The calls before it.
         self.recent_box = QWidget()
         self.recent_title = _label("sectionTitle")
         self.rows = [_RecentRow() for _ in range(self.recent)]
+        self.recent_grid = QGridLayout()
+        self.recent_grid.setHorizontalSpacing(28)
+        self.recent_grid.setVerticalSpacing(6)
         box = QVBoxLayout(self.recent_box)
         box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(6)
+        box.setSpacing(8)
         box.addWidget(self.recent_title)
-        for recent_row in self.rows:
-            box.addWidget(recent_row)
+        box.addLayout(self.recent_grid)
         box.addStretch(1)
 
         # Waiting per service.
@@ -337,11 +346,9 @@ class HallBoard(QWidget):
         self.waiting_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.waiting_title = _label("sectionTitle")
         self.waiting_grid = QGridLayout()
-        self.waiting_grid.setHorizontalSpacing(36)
-        self.waiting_grid.setVerticalSpacing(8)
+        self.waiting_grid.setHorizontalSpacing(32)
         waiting = QVBoxLayout(self.waiting_panel)
-        waiting.setContentsMargins(32, 20, 32, 20)
-        waiting.setSpacing(12)
+        waiting.setSpacing(10)
         waiting.addWidget(self.waiting_title)
         waiting.addLayout(self.waiting_grid)
         waiting.addStretch(1)
@@ -354,41 +361,64 @@ class HallBoard(QWidget):
         self.body = QWidget()
         self.body.setObjectName("boardBody")
         self.grid = QGridLayout(self.body)
-        self.grid.setContentsMargins(36, 28, 36, 12)
-        self.grid.setHorizontalSpacing(36)
-        self.grid.setVerticalSpacing(24)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        # The screen's size is given: text is sized to fit it, never the other way round.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         outer.addWidget(self.header)
         outer.addWidget(self.body, 1)
         outer.addWidget(self.store_note)
+        for widget in (self.hall_name, self.hall_sub, self.call_title):
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def _relayout(self) -> None:
+        """Place the parts for the screen's orientation (landscape 16:9 or portrait 9:16)."""
         landscape = self.width() >= self.height()
         if landscape == self._landscape:
             return
         self._landscape = landscape
+        grid = self.grid
         for widget in (self.call_panel, self.recent_box, self.waiting_panel):
-            self.grid.removeWidget(widget)
+            grid.removeWidget(widget)
         for index in range(3):
-            self.grid.setRowStretch(index, 0)
-            self.grid.setColumnStretch(index, 0)
+            grid.setRowStretch(index, 0)
+            grid.setColumnStretch(index, 0)
+        for widget in (self.call_number, self.call_arrow):
+            self.call_grid.removeWidget(widget)
+        self.call_grid.removeItem(self.call_where)
         if landscape:
-            self.grid.addWidget(self.call_panel, 0, 0)
-            self.grid.addWidget(self.recent_box, 1, 0)
-            self.grid.addWidget(self.waiting_panel, 0, 1, 2, 1)
-            self.grid.setColumnStretch(0, 62)
-            self.grid.setColumnStretch(1, 38)
-            self.grid.setRowStretch(0, 44)
-            self.grid.setRowStretch(1, 56)
+            # The call across the whole width, then recent calls beside the queues.
+            grid.addWidget(self.call_panel, 0, 0, 1, 2)
+            grid.addWidget(self.recent_box, 1, 0)
+            grid.addWidget(self.waiting_panel, 1, 1)
+            grid.setColumnStretch(0, 63)
+            grid.setColumnStretch(1, 37)
+            grid.setRowStretch(1, 1)
+            self.call_grid.addWidget(self.call_number, 0, 0)
+            self.call_grid.addWidget(self.call_arrow, 0, 1)
+            self.call_grid.addLayout(self.call_where, 0, 2)
+            self.call_grid.setColumnStretch(2, 1)
         else:
-            self.grid.addWidget(self.call_panel, 0, 0)
-            self.grid.addWidget(self.recent_box, 1, 0)
-            self.grid.addWidget(self.waiting_panel, 2, 0)
-            self.grid.setRowStretch(0, 30)
-            self.grid.setRowStretch(1, 40)
-            self.grid.setRowStretch(2, 30)
+            grid.addWidget(self.call_panel, 0, 0)
+            grid.addWidget(self.recent_box, 1, 0)
+            grid.addWidget(self.waiting_panel, 2, 0)
+            grid.setRowStretch(1, 1)
+            grid.setColumnStretch(0, 1)
+            # The number alone on its line, where to go beneath it.
+            self.call_grid.addWidget(self.call_number, 0, 0, 1, 2)
+            self.call_grid.addWidget(self.call_arrow, 1, 0)
+            self.call_grid.addLayout(self.call_where, 1, 1)
+            self.call_grid.setColumnStretch(1, 1)
+            self.call_grid.setColumnStretch(2, 0)
+        columns = 2 if landscape else 1
+        per_column = -(-len(self.rows) // columns)
+        for index, recent_row in enumerate(self.rows):
+            self.recent_grid.removeWidget(recent_row)
+            # Down the first column, then the second: read like a newspaper.
+            self.recent_grid.addWidget(recent_row, index % per_column, index // per_column)
+        for column in range(2):
+            self.recent_grid.setColumnStretch(column, 1 if column < columns else 0)
         self._layout_services()
         self._apply_sizes()
 
@@ -397,47 +427,67 @@ class HallBoard(QWidget):
         unit = min(self.width(), self.height()) / 1080
         landscape = bool(self._landscape)
 
-        def font(widget: QWidget, px: float, bold: bool = False) -> None:
+        def px(value: float) -> int:
+            return max(1, round(value * unit))
+
+        def font(widget: QWidget, size: float, bold: bool = False) -> None:
             f = QFont(widget.font())
-            f.setPixelSize(max(8, round(px * unit)))
+            f.setPixelSize(px(size))
             f.setBold(bold)
             widget.setFont(f)
 
-        font(self.hall_name, 40, True)
+        self.header_row.setContentsMargins(px(36), px(12), px(36), px(12))
+        self.grid.setContentsMargins(px(32), px(24), px(32), px(8))
+        self.grid.setHorizontalSpacing(px(32))
+        self.grid.setVerticalSpacing(px(24))
+        self.call_panel.layout().setContentsMargins(px(40), px(16), px(40), px(20))
+        self.waiting_panel.layout().setContentsMargins(px(28), px(16), px(28), px(16))
+        font(self.hall_name, 38, True)
         font(self.hall_sub, 24)
-        font(self.clock, 64, True)
+        font(self.clock, 62, True)
         font(self.date, 24)
         for title in (self.call_title, self.recent_title, self.waiting_title):
             font(title, 30, True)
-        font(self.call_number, 190 if landscape else 200, True)
-        font(self.call_arrow, 110, True)
-        font(self.call_desk, 120 if landscape else 110, True)
+        font(self.call_number, 200 if landscape else 210, True)
+        font(self.call_arrow, 110 if landscape else 100, True)
+        font(self.call_desk, 120 if landscape else 100, True)
         font(self.call_other, 46)
         font(self.call_agency, 36)
         for recent_row in self.rows:
-            font(recent_row.number, 60, True)
-            font(recent_row.arrow, 44)
-            font(recent_row.desk, 46, True)
+            font(recent_row.number, 58, True)
+            font(recent_row.arrow, 40)
+            font(recent_row.desk, 44, True)
             font(recent_row.sub, 24)
+            recent_row.layout().setContentsMargins(px(16), px(2), px(16), px(4))
+            # Arrows and desks line up down the list, whatever the letters' widths.
+            widest = recent_row.number.fontMetrics().horizontalAdvance("W-000")
+            recent_row.number.setMinimumWidth(widest)
         for service_row in self.service_rows.values():
-            self._size_service_row(service_row, unit)
+            self._size_service_row(service_row)
         font(self.store_note, 22)
-        self.store_note.setContentsMargins(0, 0, round(36 * unit), round(8 * unit))
+        self.store_note.setContentsMargins(0, 0, px(36), px(8))
         for label in self.findChildren(ElidedLabel):
             label.refit()
 
-    def _size_service_row(self, service_row: _ServiceRow, unit: float) -> None:
-        for widget, px, bold in (
+    def _size_service_row(self, service_row: _ServiceRow) -> None:
+        unit = min(self.width(), self.height()) / 1080
+        # Many services share the space: the rows shrink rather than run off the screen.
+        columns, _names = self._service_columns(len(self.service_rows))
+        rows = max(1, -(-len(self.service_rows) // columns))
+        # Landscape: the column beside the calls has room to spare for larger letters.
+        scale = min(1.25, 9 / rows) if self._landscape else min(1.0, 8 / rows)
+        for widget, size, bold in (
             (service_row.prefix, 34, True),
             (service_row.name, 28, False),
             (service_row.count, 40, True),
         ):
             f = QFont(widget.font())
-            f.setPixelSize(max(8, round(px * unit)))
+            f.setPixelSize(max(8, round(size * scale * unit)))
             f.setBold(bold)
             widget.setFont(f)
-        service_row.prefix.setFixedWidth(round(64 * unit))
-        service_row.count.setMinimumWidth(round(70 * unit))
+        service_row.prefix.setFixedWidth(round(60 * scale * unit))
+        service_row.count.setMinimumWidth(round(64 * scale * unit))
+        self.waiting_grid.setVerticalSpacing(round(10 * scale * unit))
 
     # -- texts -----------------------------------------------------------------------------
 
@@ -511,7 +561,8 @@ class HallBoard(QWidget):
         if newest is None:
             _put(self.call_number, "")
             _show(self.call_arrow, False)
-            _put(self.call_desk, gettext_for(self.lang)("No calls yet"))
+            _ = gettext_for(self.lang)
+            _put(self.call_desk, _("No calls yet"))
             _put(self.call_other, "")
             _put(self.call_agency, "")
             _set_fresh(self.call_panel, False)
@@ -532,7 +583,10 @@ class HallBoard(QWidget):
             _put(recent_row.number, call.display)
             _put(recent_row.desk, first)
             agency = self._agency_name(call.agency_code)
-            _put(recent_row.sub, "  ·  ".join(t for t in (others, agency) if t))
+            both = "  ·  ".join(t for t in (others, agency) if t)
+            # The agency only when it fits whole: a name cut to "Ж…" says nothing.
+            fits = recent_row.sub.fontMetrics().horizontalAdvance(both) <= recent_row.sub.width()
+            _put(recent_row.sub, both if fits or not others else others)
             _set_fresh(recent_row, now - call.shown_at < self.highlight_s)
         fresh = [
             c.shown_at + self.highlight_s - now
@@ -562,7 +616,7 @@ class HallBoard(QWidget):
             for s in (snapshot.services if snapshot else ())
             if wanted is None or s.code in wanted
         )
-        columns = 1 if self._landscape else 2
+        columns, names = self._service_columns(len(codes))
         if (codes, columns) == self._services_layout:
             return
         self._services_layout = (codes, columns)
@@ -571,13 +625,25 @@ class HallBoard(QWidget):
                 self.waiting_grid.removeWidget(service_row)
                 service_row.deleteLater()
             self.service_rows = {code: _ServiceRow() for code in codes}
-            unit = min(self.width(), self.height()) / 1080
             for service_row in self.service_rows.values():
-                self._size_service_row(service_row, unit)
+                self._size_service_row(service_row)
         for index, service_row in enumerate(self.service_rows.values()):
+            _show(service_row.name, names)
+            # Without names the count sits by its letter, not across the column.
+            horizontal = Qt.AlignmentFlag.AlignRight if names else Qt.AlignmentFlag.AlignLeft
+            service_row.count.setAlignment(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            self._size_service_row(service_row)
             self.waiting_grid.addWidget(service_row, index // columns, index % columns)
-        for column in range(2):
+        for column in range(4):
             self.waiting_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def _service_columns(self, count: int) -> tuple[int, bool]:
+        """Columns for the waiting list, and whether names fit beside the letters."""
+        if self._landscape:
+            return (1, True) if count <= 9 else (3, False)
+        if count <= 8:
+            return 1, True
+        return (2, True) if count <= 16 else (4, False)
 
     def _render_services(self) -> None:
         snapshot = self.snapshot
@@ -683,7 +749,8 @@ class HallBoard(QWidget):
 
     def _on_events(self, events: list[EventView]) -> None:
         if self.catalog is None:
-            self._backlog.extend(events)  # the desks' names and zones come first
+            # The desks' names and zones come first; only recent calls matter meanwhile.
+            self._backlog = (self._backlog + events)[-BACKLOG_MAX:]
             return
         changed = False
         reload_catalog = False
@@ -749,12 +816,20 @@ class HallBoard(QWidget):
             self._relayout()
         else:
             self._apply_sizes()
+        QTimer.singleShot(0, self, self._render_calls)  # once the rows have their new widths
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self.fullscreen and event.key() == Qt.Key.Key_Escape:
             event.ignore()
             return
         super().keyPressEvent(event)
+
+    def leave_fullscreen(self, _admin: object = None) -> None:
+        """An admin confirmed with a PIN (five taps in the top-left corner): close the board."""
+        self.fullscreen = False
+        if self.admin_exit is not None:
+            self.admin_exit.detach()
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         # A hall display in full screen is left only by its operator, never by Alt+F4.

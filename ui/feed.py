@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from kiosk.queue import QueueService
 from kiosk.sync import DEFAULT_INTERVAL, EventFeed
@@ -107,9 +107,10 @@ class EventBridge(QObject):
         self.last_id = start_after
 
         def make_feed() -> EventFeed:
-            # The feed gets its own store: its connections belong to the feed thread.
+            # The feed gets its own store: its connections belong to the feed thread. After
+            # a stop and a start it goes on from the last event delivered.
             return EventFeed(
-                url, start_after=start_after, application_name=application_name, **options
+                url, start_after=self.last_id, application_name=application_name, **options
             )
 
         self._thread = _FeedThread(make_feed)
@@ -117,6 +118,10 @@ class EventBridge(QObject):
         self._thread.batch.connect(self._deliver, queued)
         self._thread.state.connect(self._state, queued)
         self._thread.ready.connect(self._ready, queued)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # A thread still running when Qt tears down aborts the process.
+            app.aboutToQuit.connect(self.stop)
 
     @property
     def feed(self) -> EventFeed | None:

@@ -128,7 +128,9 @@ def test_a_dropped_postgresql_connection_loses_and_doubles_nothing(
         start.set()
         for cut in range(3):
             # Let some events flow, then cut the listener mid-stream.
-            follow_until(feed, (feed.last_id or 0) + 30, seen, seconds=20)
+            target = (feed.last_id or 0) + 30
+            follow_until(feed, target, seen, seconds=60)
+            assert (feed.last_id or 0) >= target, "the writers stalled"
             pid = feed.backend_pid
             assert pid is not None
             pids.append(pid)
@@ -150,7 +152,7 @@ def test_a_dropped_postgresql_connection_loses_and_doubles_nothing(
         feed.close()
         feed.release()
         admin.close()
-    assert len(expected) > 4 * 30
+    assert len(expected) >= 3 * 30
     assert_exactly(seen, expected)
 
 

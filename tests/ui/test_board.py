@@ -1,0 +1,283 @@
+"""The hall board: calls from other threads and processes appear, are announced, and survive."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk import schema
+from kiosk.clock import FixedClock
+from kiosk.hall import demo_hall_path, load_hall
+from kiosk.i18n import gettext_for
+from kiosk.queue import QueueService
+from kiosk.store import Store
+from tests.conftest import MONDAY_10, make_service, small_hall
+from tests.ui.test_announcer import RecordingEngine
+from ui.announcer import Announcer
+from ui.board import HallBoard
+from ui.feed import EventBridge
+from ui.ops import pending_ops
+
+WAIT_MS = 10_000
+
+
+@dataclass
+class Hall:
+    queue: QueueService
+    board: HallBoard
+    bridge: EventBridge
+    engine: RecordingEngine
+    announcer: Announcer
+
+
+def in_thread(work: Callable[[], Any]) -> None:
+    """Run ``work`` as another terminal would: not on the GUI thread."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert not errors, errors
+
+
+def desk_process(url: str, steps: list[tuple[str, str]]) -> None:
+    """A desk console in its own process."""
+    queue = QueueService.from_url(url, clock=FixedClock(MONDAY_10))
+    for action, desk in steps:
+        getattr(queue, action)(desk)
+    queue.close()
+
+
+@contextmanager
+def open_hall(qtbot: QtBot, queue: QueueService, **board_options: Any) -> Iterator[Hall]:
+    engine = RecordingEngine(seconds=0.01)
+    announcer = Announcer(engines=[engine], use_chime=False, pause_ms=0)
+    bridge = EventBridge(queue.store.url, interval=0.05, safety_interval=0.2)
+    board = HallBoard(queue, bridge, announcer, language_cycle_s=0, highlight_s=30, **board_options)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    with qtbot.waitSignal(bridge.ready, timeout=WAIT_MS):
+        bridge.start()
+    qtbot.waitUntil(lambda: board.catalog is not None, timeout=WAIT_MS)
+    yield Hall(queue, board, bridge, engine, announcer)
+    bridge.stop()
+    assert not bridge.is_running()
+    announcer.clear()
+    qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
+
+
+@pytest.fixture
+def hall(qtbot: QtBot, queue: QueueService) -> Iterator[Hall]:
+    with open_hall(qtbot, queue) as opened:
+        yield opened
+
+
+def spoken(engine: RecordingEngine) -> list[tuple[str, str]]:
+    return [(p.display, p.lang) for p in engine.said]
+
+
+def test_a_fresh_board_shows_the_hall_the_clock_and_no_history(hall: Hall) -> None:
+    board = hall.board
+    assert board.hall_name.full_text == "Test hall kk"
+    assert board.clock.text() == "10:00"  # Monday 10:00 in Almaty
+    assert "23" in board.date.text()
+    assert board.visible_calls() == []
+    assert board.store_note.isHidden()
+    assert hall.engine.said == []
+
+
+def test_a_call_from_another_thread_appears_with_its_desk_and_agency(
+    hall: Hall, qtbot: QtBot
+) -> None:
+    hall.queue.issue("ENT-REG")
+    hall.queue.issue("ENT-REG")
+    with qtbot.waitSignal(hall.board.call_shown, timeout=WAIT_MS) as shown:
+        in_thread(lambda: hall.queue.call_next("D1"))
+    assert shown.args[0].display == "A-001"
+    board = hall.board
+    assert board.visible_calls() == [("A-001", "Desk 1 kk")]
+    assert board.call_other.full_text == "Desk 1 ru · Desk 1"
+    assert board.call_agency.full_text == "Entrepreneurship kk"
+    assert board.call_panel.property("fresh") is True
+    qtbot.waitUntil(lambda: spoken(hall.engine) == [("A-001", lang) for lang in ("kk", "ru", "en")])
+    # The waiting count follows: one of the two tickets is still waiting.
+    qtbot.waitUntil(lambda: board.service_rows["ENT-REG"].count.text() == "1", timeout=WAIT_MS)
+
+
+def test_a_call_from_another_process_appears(hall: Hall, qtbot: QtBot) -> None:
+    hall.queue.issue("LAND-1")
+    process = mp.get_context("spawn").Process(
+        target=desk_process, args=(hall.queue.store.url, [("call_next", "D3")])
+    )
+    with qtbot.waitSignal(hall.board.call_shown, timeout=30_000):
+        process.start()
+    process.join(30)
+    assert process.exitcode == 0
+    assert hall.board.visible_calls() == [("L-001", "Desk 3 kk")]
+
+
+def test_two_calls_in_the_same_second_both_appear_and_both_are_announced_in_order(
+    hall: Hall, qtbot: QtBot
+) -> None:
+    for _ in range(2):
+        hall.queue.issue("ENT-REG")
+
+    def both() -> None:
+        hall.queue.call_next("D1")
+        hall.queue.call_next("D2")  # the clock stands still: the very same second
+
+    in_thread(both)
+    board = hall.board
+    qtbot.waitUntil(lambda: len(board.visible_calls()) == 2, timeout=WAIT_MS)
+    assert board.visible_calls() == [("A-002", "Desk 2 kk"), ("A-001", "Desk 1 kk")]
+    assert all(row.property("fresh") for row in board.rows[:1])
+    qtbot.waitUntil(lambda: not hall.announcer.is_busy(), timeout=WAIT_MS)
+    assert spoken(hall.engine) == [
+        (display, lang) for display in ("A-001", "A-002") for lang in ("kk", "ru", "en")
+    ]
+    spans = hall.engine.spans
+    assert all(later[1] >= earlier[2] for earlier, later in itertools.pairwise(spans))
+
+
+def test_a_recall_shows_and_announces_the_ticket_again(hall: Hall, qtbot: QtBot) -> None:
+    for service in ("ENT-REG", "LAND-1"):
+        hall.queue.issue(service)
+    in_thread(lambda: hall.queue.call_next("D1"))
+    in_thread(lambda: hall.queue.call_next("D3"))
+    board = hall.board
+    qtbot.waitUntil(lambda: len(board.visible_calls()) == 2, timeout=WAIT_MS)
+    assert board.visible_calls()[0] == ("L-001", "Desk 3 kk")
+    with qtbot.waitSignal(board.call_shown, timeout=WAIT_MS) as shown:
+        in_thread(lambda: hall.queue.recall("D1"))
+    assert shown.args[0].recall
+    assert board.visible_calls() == [("A-001", "Desk 1 kk"), ("L-001", "Desk 3 kk")]
+    qtbot.waitUntil(lambda: not hall.announcer.is_busy(), timeout=WAIT_MS)
+    assert [d for d, lang in spoken(hall.engine) if lang == "kk"] == ["A-001", "L-001", "A-001"]
+
+
+def test_an_unreachable_store_is_noted_and_the_last_calls_stay(hall: Hall, qtbot: QtBot) -> None:
+    hall.queue.issue("ENT-REG")
+    hall.queue.issue("ENT-REG")
+    in_thread(lambda: hall.queue.call_next("D1"))
+    board = hall.board
+    qtbot.waitUntil(lambda: len(board.visible_calls()) == 1, timeout=WAIT_MS)
+    engine = hall.queue.store.write_engine
+    with (
+        qtbot.waitSignal(board.store_state_changed, timeout=WAIT_MS) as lost,
+        engine.begin() as conn,
+    ):
+        conn.execute(sa.text("ALTER TABLE event RENAME TO event_away"))
+    assert lost.args == [False]
+    assert board.store_note.isVisible()
+    note = "No connection to the queue system: showing the last known calls"
+    assert board.store_note.text() == gettext_for("kk")(note)  # the hall's first language
+    assert board.visible_calls() == [("A-001", "Desk 1 kk")]
+    with (
+        qtbot.waitSignal(board.store_state_changed, timeout=WAIT_MS) as back,
+        engine.begin() as conn,
+    ):
+        conn.execute(sa.text("ALTER TABLE event_away RENAME TO event"))
+    assert back.args == [True]
+    assert board.store_note.isHidden()
+    with qtbot.waitSignal(board.call_shown, timeout=WAIT_MS):
+        in_thread(lambda: hall.queue.call_next("D2"))
+    assert board.visible_calls() == [("A-002", "Desk 2 kk"), ("A-001", "Desk 1 kk")]
+
+
+def zoned_hall() -> dict[str, Any]:
+    hall = small_hall()
+    for desk, zone in zip(hall["desks"], ("A", "A", "B"), strict=True):
+        desk["zone"] = zone
+    return hall
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_zone_board_shows_and_announces_only_its_desks(
+    store_url: str, clock: FixedClock, qtbot: QtBot
+) -> None:
+    queue = make_service(store_url, clock, zoned_hall())
+    with open_hall(qtbot, queue, zone="B") as hall:
+        board = hall.board
+        assert set(board.service_rows) == {"LAND-1"}
+        assert board.hall_sub.full_text.startswith(
+            gettext_for("kk")("Zone {zone}").format(zone="B")
+        )
+        queue.issue("ENT-REG")
+        queue.issue("LAND-1")
+        in_thread(lambda: queue.call_next("D1"))
+        with qtbot.waitSignal(board.call_shown, timeout=WAIT_MS) as shown:
+            in_thread(lambda: queue.call_next("D3"))
+        assert shown.args[0].desk_code == "D3"
+        assert board.visible_calls() == [("L-001", "Desk 3 kk")]
+        qtbot.waitUntil(lambda: not hall.announcer.is_busy(), timeout=WAIT_MS)
+        assert {d for d, _lang in spoken(hall.engine)} == {"L-001"}
+    queue.close()
+
+
+def test_a_full_hall_fits_the_screen_in_landscape_and_portrait(
+    tmp_path: Path, clock: FixedClock, qtbot: QtBot
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'demo.db'}")
+    schema.upgrade(store)
+    queue = QueueService(store, clock=clock)
+    queue.load_hall(load_hall(demo_hall_path()))  # 19 services, 10 desks
+    services = [s.code for s in queue.snapshot().services]
+    for code in services:
+        queue.issue(code)
+    for desk in queue.snapshot().desks[:9]:
+        assert queue.call_next(desk.code) is not None
+    board = HallBoard(queue, None, None, language_cycle_s=0)
+    qtbot.addWidget(board)
+    board.show()
+    for size in ((1920, 1080), (1080, 1920)):
+        board.resize(*size)
+        qtbot.waitUntil(lambda: len(board.visible_calls()) == 9, timeout=WAIT_MS)
+        qtbot.wait(50)
+        assert (board.width(), board.height()) == size  # the text fits the screen, not the reverse
+        assert len(board.service_rows) == len(services)
+        parts = [board.call_panel, board.recent_box, board.waiting_panel, *board.rows]
+        parts += list(board.service_rows.values())
+        for part in parts:
+            where = part.mapTo(board, part.rect().bottomRight())
+            assert board.rect().contains(where), f"{part.objectName()} runs off a {size} screen"
+        for row in board.rows:
+            assert row.height() >= row.minimumSizeHint().height(), f"squeezed on {size}"
+        assert board.call_desk.text() == board.call_desk.full_text  # the desk is never cut
+        assert all(row.desk.text() == row.desk.full_text for row in board.rows)
+        assert board.call_number.font().pixelSize() >= 200
+    queue.close()
+    qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_fullscreen_board_is_not_closed_by_alt_f4_or_escape(
+    queue: QueueService, qtbot: QtBot
+) -> None:
+    board = HallBoard(queue, None, None, fullscreen=True, language_cycle_s=0)
+    qtbot.addWidget(board)
+    board.show()
+    qtbot.keyClick(board, Qt.Key.Key_Escape)
+    board.close()  # what Alt+F4 asks for
+    assert board.isVisible()
+    assert board.admin_exit is not None
+    board.leave_fullscreen()  # an admin's PIN, five taps in the corner
+    assert not board.isVisible()
+    qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
