@@ -101,6 +101,8 @@ class QueueService:
         self.clock = clock
         self._hall: HallInfo | None = None
         self._hall_read_at = 0.0
+        self._codes: dict[int, tuple[str, str]] = {}
+        self._desk_codes: dict[int, str] = {}
 
     @classmethod
     def from_url(cls, url: str | None = None, *, clock: Clock = system_clock) -> QueueService:
@@ -633,10 +635,17 @@ class QueueService:
 
         Five wrong PINs in a row lock the login for five minutes.
         """
+        login = login.strip().lower()
+        # The slow PIN check runs before the write transaction, which would otherwise hold
+        # every terminal's writes for its length on SQLite.
+        with self.store.read() as s:
+            stored = s.scalar(select(Staff.pin_hash).where(Staff.login == login))
+        pin_ok = stored is not None and pins.verify_pin(pin, stored)
         refusal: SignInError | None = None
         with self.store.write() as s:
             now = self.clock()
-            staff = s.scalar(select(Staff).where(Staff.login == login.strip().lower()))
+            # Locked: concurrent wrong PINs must each count toward the lockout.
+            staff = s.scalar(select(Staff).where(Staff.login == login).with_for_update())
             if staff is None or not staff.active:
                 self._event(s, EventKind.SIGN_IN_FAILED, login=login, reason="unknown")
                 refusal = SignInError("Wrong login or PIN.")
@@ -645,7 +654,7 @@ class QueueService:
                 refusal = SignInError(
                     f"Too many wrong PINs: '{staff.login}' is locked until {until:%H:%M}."
                 )
-            elif not pins.verify_pin(pin, staff.pin_hash):
+            elif not pin_ok or staff.pin_hash != stored:
                 staff.failed_pins += 1
                 if staff.failed_pins >= MAX_PIN_FAILURES:
                     staff.failed_pins = 0
@@ -981,11 +990,11 @@ class QueueService:
     ) -> None:
         if ticket is not None:
             # Followers (board, consoles) learn what and where without another query.
-            service = s.get(Service, ticket.service_id)
+            service_code, agency_code = self._service_codes(s, ticket.service_id)
             data = {
                 "display": self._display(ticket),
-                "service": service.code if service else None,
-                "agency": self._agency_code(s, service) if service else None,
+                "service": service_code,
+                "agency": agency_code,
                 "desk": desk.code if desk else None,
                 **data,
             }
@@ -1155,10 +1164,27 @@ class QueueService:
         agency = s.get(Agency, service.agency_id)
         return agency.code if agency else ""
 
+    def _service_codes(self, s: Session, service_id: int) -> tuple[str, str]:
+        """A service's code and its agency's code, from a cache (codes never change)."""
+        if service_id not in self._codes:
+            rows = s.execute(
+                select(Service.id, Service.code, Agency.code).join(
+                    Agency, Agency.id == Service.agency_id
+                )
+            )
+            self._codes = {sid: (code, agency) for sid, code, agency in rows}
+        return self._codes[service_id]
+
+    def _desk_code(self, s: Session, desk_id: int | None) -> str | None:
+        if desk_id is None:
+            return None
+        if desk_id not in self._desk_codes:
+            self._desk_codes = {i: code for i, code in s.execute(select(Desk.id, Desk.code))}
+        return self._desk_codes[desk_id]
+
     def _view(self, s: Session, ticket: Ticket) -> TicketView:
-        service = s.get(Service, ticket.service_id)
-        assert service is not None
-        desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
+        # Codes come from caches: a view costs no query inside a write transaction.
+        service_code, agency_code = self._service_codes(s, ticket.service_id)
         display = self._display(ticket)
         return TicketView(
             id=ticket.id,
@@ -1166,14 +1192,14 @@ class QueueService:
             prefix=ticket.prefix,
             number=ticket.number,
             day=ticket.day,
-            service_code=service.code,
-            agency_code=self._agency_code(s, service),
+            service_code=service_code,
+            agency_code=agency_code,
             status=ticket.status,
             priority=ticket.priority,
             priority_reason=ticket.priority_reason,
             lang=ticket.lang,
             source=ticket.source,
-            desk_code=desk.code if desk else None,
+            desk_code=self._desk_code(s, ticket.desk_id),
             issued_at=ticket.issued_at,
             queued_at=ticket.queued_at,
             called_at=ticket.called_at,

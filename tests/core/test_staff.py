@@ -134,3 +134,23 @@ def test_desk_queue_shows_the_next_tickets_in_call_order(
     assert view.waiting == 3
     assert [t.display for t in view.upcoming] == ["A-002", "A-001"]
     assert view.desk.services == ("ENT-REG", "ENT-SUP")
+
+
+def test_concurrent_wrong_pins_all_count_toward_the_lockout(queue: QueueService) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queue.add_staff("aigerim", name="Aigerim S.", role="officer", pin="4821")
+
+    def guess(pin: str) -> str:
+        try:
+            queue.sign_in("aigerim", pin)
+        except SignInError as exc:
+            return str(exc)
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(guess, ["0000"] * 6))
+    assert all(a != "signed in" for a in answers)
+    assert sum("locked until" in a for a in answers) >= 1, answers
+    with pytest.raises(SignInError, match="locked until"):
+        queue.sign_in("aigerim", "4821")
