@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+BUNDLE_DIR   ?= /tmp/kezek-build
+BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: setup system-deps demo test lint bench translations screenshots clean
+.PHONY: setup system-deps demo test lint bench translations screenshots bundle bundle-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,6 +49,18 @@ translations: setup
 	  fi; \
 	done
 	$(BIN)/python scripts/compile_catalogs.py
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bundle]'
+	touch $(BUNDLE_STAMP)
+
+# One folder (faster start on a kiosk), built outside the work tree.
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --distpath $(BUNDLE_DIR)/dist --workpath $(BUNDLE_DIR)/work build.spec
+
+# The bundled kezek: --version, offscreen selftest, init --demo and status (builds if stale).
+bundle-check: $(BUNDLE_STAMP)
+	KEZEK_BUNDLE_DIR=$(BUNDLE_DIR) bash scripts/bundle_check.sh
 
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py

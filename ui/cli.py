@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk import cli as core_cli
 from printing import cli as printing_cli
+from ui.selftest import add_selftest_command
 
 
 def _window(role: str, args: argparse.Namespace) -> int:
@@ -168,4 +169,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     printing_cli.add_commands(parser, sub)
     common = parser.get_default("common")
     add_window_commands(sub, common)
+    add_selftest_command(sub, common)
     return core_cli.run(parser, argv, configured=_configured)

@@ -39,8 +39,8 @@ def _has_hall(queue: QueueService) -> bool:
     return True
 
 
-def open_demo(args: Any) -> int:
-    """Open all four faces on the demo store; the demo PINs are printed."""
+def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
+    """The four faces on the demo store, shown, with the demo staff signing in."""
     from printing.printers import open_printer
     from ui.announcer import Announcer
     from ui.app import application
@@ -54,13 +54,14 @@ def open_demo(args: Any) -> int:
     print(f"Demo store: {queue.store.safe_url}")
     for login, name, role, pin in DEMO_STAFF:
         print(f"  {role:<8} login {login:<10} PIN {pin}   ({name})")
-    app = application()
+    application()
     bridge = EventBridge(queue, application_name="kezek-demo")
     printer = open_printer(None)
     kiosk = KioskWindow(queue, printer, terminal="DEMO-KIOSK", always_open=True, idle_seconds=60)
     desk = DeskConsole(queue, bridge, desk_code="D1", lang=args.lang)
     reception = ReceptionConsole(queue, bridge, printer, lang=args.lang)
     board = HallBoard(queue, bridge, Announcer())
+    windows: list[Any] = []
     for window, size, title in (
         (board, (1280, 720), "Kezek — board"),
         (kiosk, (1080, 1080), "Kezek — kiosk"),
@@ -70,14 +71,23 @@ def open_demo(args: Any) -> int:
         window.setWindowTitle(title)
         window.resize(*size)
         window.show()
+        windows.append(window)
     for panel, person in ((desk.sign_in, DEMO_STAFF[0]), (reception.sign_in, DEMO_STAFF[1])):
         login, _name, _role, pin = person
         panel.login.setText(login)
         panel.pin.setText(pin)
         panel.submit()
     bridge.start()
+    return queue, bridge, windows
+
+
+def open_demo(args: Any) -> int:
+    """Open all four faces on the demo store until they are closed; PINs are printed."""
+    from ui.app import application
+
+    queue, bridge, _windows = build_demo(args)
     try:
-        return app.exec()
+        return application().exec()
     finally:
         bridge.stop()
         queue.close()

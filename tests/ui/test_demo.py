@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ui.app import application
-from ui.demo import DEMO_STAFF, open_demo, prepare_demo_store
+from ui.demo import DEMO_STAFF, build_demo, prepare_demo_store
 
 
 def test_the_demo_store_is_prepared_once(tmp_path: Path) -> None:
@@ -28,21 +26,17 @@ def test_the_demo_store_is_prepared_once(tmp_path: Path) -> None:
 def test_kezek_demo_opens_all_four_faces_and_signs_the_staff_in(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    app = application()
+    application()
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    titles: list[str] = []
-
-    def look_and_quit() -> None:
-        titles.extend(w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible())
-        app.quit()
-
-    QTimer.singleShot(1500, look_and_quit)
-    assert open_demo(argparse.Namespace(db=url, lang="en")) == 0
-    assert {"Kezek — board", "Kezek — kiosk", "Kezek — desk 1", "Kezek — reception"} <= set(titles)
-    queue = prepare_demo_store(url)
-    kinds = [e.kind for e in queue.events()]
-    assert kinds.count("signed_in") >= 2
-    queue.close()
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
+    queue, bridge, windows = build_demo(argparse.Namespace(db=url, lang="en"))
+    try:
+        for window in windows:
+            qtbot.addWidget(window)
+        titles = {w.windowTitle() for w in windows if w.isVisible()}
+        assert titles == {"Kezek — board", "Kezek — kiosk", "Kezek — desk 1", "Kezek — reception"}
+        qtbot.waitUntil(
+            lambda: [e.kind for e in queue.events()].count("signed_in") >= 2, timeout=10_000
+        )
+    finally:
+        bridge.stop()
+        queue.close()
