@@ -35,6 +35,7 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.kiosk --out bench/results/kiosk.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.desk --out bench/results/desk.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.sync --out bench/results/sync.json
+	$(BIN)/python -m bench.report --out bench/results/report.json
 
 # Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
 # catalog, then compile. New messages arrive untranslated: a test lists them.

@@ -124,6 +124,10 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     ):
         command(name, _service_day, help_text).add_argument("service", metavar="SERVICE")
 
+    from kiosk.simulator import add_simulate_command
+
+    add_simulate_command(sub, common)
+
     staff = sub.add_parser("staff", help="people who sign in at desks and reception")
     staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     p = staff_sub.add_parser(

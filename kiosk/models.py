@@ -82,6 +82,7 @@ class EventKind(enum.StrEnum):
     SIGNED_OUT = "signed_out"
     SIGN_IN_FAILED = "sign_in_failed"
     STAFF_LOCKED = "staff_locked"
+    RATED = "rated"
 
 
 class StaffRole(enum.StrEnum):
@@ -292,3 +293,20 @@ class Event(Base):
     desk_id: Mapped[int | None] = mapped_column(Integer)
     staff_id: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]]
+
+
+class Rating(Base):
+    """A visitor's 1-5 star rating of a served visit; the unique ticket makes it one per visit."""
+
+    __tablename__ = "rating"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    # The visit's final, served ticket (after transfers), so that the desk that finished the
+    # visit is the one rated.
+    ticket_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("ticket.id"), unique=True
+    )
+    stars: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime]
+    lang: Mapped[str] = mapped_column(String(8))

@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk import cli as core_cli
 from printing import cli as printing_cli
+from printing import report_cli
 from ui.selftest import add_selftest_command
 
 
@@ -167,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kezek`` console script."""
     parser, sub = core_cli.build_parser()
     printing_cli.add_commands(parser, sub)
+    report_cli.add_report_commands(parser, sub)
     common = parser.get_default("common")
     add_window_commands(sub, common)
     add_selftest_command(sub, common)

@@ -40,6 +40,7 @@ CHOOSE_LANGUAGE = N_("Choose your language")
 HALL_CLOSED = N_("The hall is closed now")
 OPENING_HOURS = N_("Opening hours: {hours}")
 STORE_LOST = N_("The queue system cannot be reached. Please go to reception.")
+RATE_YOUR_VISIT = N_("Rate your visit")
 REFRESH_MS = 20_000
 
 
@@ -112,6 +113,11 @@ class LanguageScreen(_Screen):
         self.body.addLayout(self.buttons_box)
         self.body.addStretch(2)
         self.buttons: dict[str, QPushButton] = {}
+        self.rate_button = QPushButton()
+        self.rate_button.setObjectName("rateVisit")
+        self.rate_button.setStyleSheet("font-size: 26px;")
+        self.rate_button.clicked.connect(window.show_rating)
+        self.body.addWidget(self.rate_button)
 
     def retranslate(self) -> None:
         catalog = self.window_.catalog
@@ -136,6 +142,10 @@ class LanguageScreen(_Screen):
                 self.buttons[lang] = button
         for button in self.buttons.values():
             button.setEnabled(self.window_.store_ok)
+        self.rate_button.setText(
+            "☆  " + "  ·  ".join(gettext_for(lang)(RATE_YOUR_VISIT) for lang in languages)
+        )
+        self.rate_button.setEnabled(self.window_.store_ok)
 
 
 class AgencyScreen(_Screen):
@@ -497,7 +507,17 @@ class KioskWindow(QWidget):
         self.services = ServiceScreen(self)
         self.ticket = TicketScreen(self)
         self.closed = ClosedScreen(self)
-        for screen in (self.languages, self.agencies, self.services, self.ticket, self.closed):
+        from ui.rating_screen import RatingScreen
+
+        self.rating = RatingScreen(self)
+        for screen in (
+            self.languages,
+            self.agencies,
+            self.services,
+            self.ticket,
+            self.closed,
+            self.rating,
+        ):
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -532,6 +552,11 @@ class KioskWindow(QWidget):
         self.tr_ = gettext_for(lang)
         self.show_agencies()
         self.refresh()
+
+    def show_rating(self) -> None:
+        """Rate a visit: the screen starts in the hall's first language."""
+        self.rating.start(self.catalog.languages[0] if self.catalog else "kk")
+        self.stack.setCurrentWidget(self.rating)
 
     def show_agencies(self) -> None:
         self.agencies.retranslate()

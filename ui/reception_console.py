@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -233,8 +234,16 @@ class ReceptionConsole(QWidget):
         side_scroll.setMaximumWidth(480)
         side_scroll.setMinimumWidth(420)
 
+        from ui.today_panel import TodayPanel
+
+        self.today = TodayPanel(self.queue, self.tr_, self.lang)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("receptionTabs")
+        self.tabs.addTab(tables, _("Queues"))
+        self.tabs.addTab(self.today, _("Today"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         body = QHBoxLayout()
-        body.addWidget(tables, 1)
+        body.addWidget(self.tabs, 1)
         body.addWidget(side_scroll)
         layout = QVBoxLayout(self.work)
         layout.setContentsMargins(20, 14, 20, 14)
@@ -243,6 +252,10 @@ class ReceptionConsole(QWidget):
         layout.addWidget(self.alerts)
         layout.addLayout(body, 1)
         self._show_found()
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.today:
+            self.today.refresh()
 
     def _table(self, model: Any) -> QTableView:
         view = QTableView()
@@ -339,7 +352,8 @@ class ReceptionConsole(QWidget):
                 row = self.desks_model.row(event.desk_code)
                 self._pending_services.update(row.services if row else ())
             if self.found is not None and event.ticket_id == self.found.id:
-                self._refind()
+                # A moved or transferred ticket lives on as its new ticket.
+                self._refind(event.data.get("new_ticket", self.found.id))
         if self._reload_all:
             self._reload_all = False
             self._pending_services.clear()
@@ -477,9 +491,8 @@ class ReceptionConsole(QWidget):
         self._report(exc)
         self.ticket_found.emit(None)
 
-    def _refind(self) -> None:
+    def _refind(self, ticket_id: int) -> None:
         if self.found is not None:
-            ticket_id = self.found.id
             run_op(lambda: self.queue.ticket(ticket_id), self._found, self._report, owner=self)
 
     def _show_found(self) -> None:

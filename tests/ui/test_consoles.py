@@ -292,3 +292,24 @@ def test_the_table_models_pass_qts_model_tests(
     front = reception(qtbot, hall, bridge)
     qtmodeltester.check(front.services_model)  # type: ignore[attr-defined]
     qtmodeltester.check(front.desks_model)  # type: ignore[attr-defined]
+
+
+def test_the_today_tab_shows_the_days_figures_and_charts(
+    qtbot: QtBot, hall: QueueService, bridge: EventBridge, clock: FixedClock
+) -> None:
+    for _ in range(3):
+        hall.issue("ENT-REG")
+    clock.advance(minutes=6)
+    hall.call_next("D1")
+    hall.start("D1")
+    clock.advance(minutes=10)
+    hall.complete("D1", outcome="resolved")
+    front = reception(qtbot, hall, bridge)
+    front.tabs.setCurrentWidget(front.today)
+    qtbot.waitUntil(lambda: front.today.stats is not None, timeout=WAIT)
+    figures = front.today.figures
+    assert figures["issued"].value.text() == "3"
+    assert figures["served"].value.text() == "1"
+    assert figures["wait"].value.text() == "6 min"  # the only ticket called waited 6 minutes
+    assert front.today.hours_chart.series(), "the hourly chart has its bars"
+    assert front.today.hours_chart.title() == "Tickets by hour"

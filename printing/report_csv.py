@@ -1,0 +1,334 @@
+"""The report's tables as CSV files for spreadsheets, and the anonymised open-data export.
+
+Column names are stable English identifiers and numbers use a dot, whatever the report's
+language, so that scripts and spreadsheets read every file alike; names of agencies,
+services and desks are in the report's language. Files are UTF-8 with a byte-order mark,
+which spreadsheet programs need to show Kazakh and Russian letters.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.i18n import pick
+from kiosk.stats import Breakdown, OpenVisit, PeriodStats, open_visits
+from kiosk.store import Store
+
+ENCODING = "utf-8-sig"
+OPEN_DATA_FILE = "open_data.csv"
+OPEN_DATA_COLUMNS = (
+    "day",
+    "weekday",
+    "hour",
+    "agency",
+    "service",
+    "first_service",
+    "transfers",
+    "priority",
+    "result",
+    "waited_min",
+    "served_min",
+    "outcome",
+    "rating",
+    "rating_reason",
+)
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """One CSV file: its name, header and rows."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.1f}"
+
+
+def _breakdown_header(outcomes: Sequence[str]) -> tuple[str, ...]:
+    return (
+        "code",
+        "name",
+        "tickets",
+        "issued",
+        "served",
+        "no_shows",
+        "cancelled",
+        "transferred",
+        "unfinished",
+        *(f"outcome_{code}" for code in outcomes),
+        "outcome_none",
+        "wait_mean_min",
+        "wait_median_min",
+        "wait_p90_min",
+        "walk_mean_min",
+        "walk_median_min",
+        "service_mean_min",
+        "service_median_min",
+        "within_target",
+        "target_base",
+        "service_level_pct",
+        "repeat_visits",
+        "ratings",
+        "rating_mean",
+        "stars_1",
+        "stars_2",
+        "stars_3",
+        "stars_4",
+        "stars_5",
+    )
+
+
+def _breakdown_row(b: Breakdown, outcomes: Sequence[str], lang: str) -> tuple[Any, ...]:
+    return (
+        b.code,
+        pick(b.name, lang) if b.name else "",
+        b.tickets,
+        b.issued,
+        b.served,
+        b.no_shows,
+        b.cancelled,
+        b.transferred,
+        b.unfinished,
+        *(b.outcomes.get(code, 0) for code in outcomes),
+        b.outcomes.get("", 0),
+        _num(b.wait.mean_min),
+        _num(b.wait.median_min),
+        _num(b.wait.p90_min),
+        _num(b.walk.mean_min),
+        _num(b.walk.median_min),
+        _num(b.service.mean_min),
+        _num(b.service.median_min),
+        b.within_target,
+        b.target_base,
+        _pct(b.service_level),
+        b.repeat_visits,
+        b.ratings.count,
+        _num(b.ratings.mean),
+        *b.ratings.distribution,
+    )
+
+
+def report_tables(st: PeriodStats, lang: str = "ru") -> list[CsvTable]:
+    """Every table of the PDF report (and the officers'), as rows for CSV files."""
+    outcomes = st.outcome_codes
+    header = _breakdown_header(outcomes)
+
+    def breakdowns(name: str, rows: Iterable[Breakdown]) -> CsvTable:
+        return CsvTable(name, header, tuple(_breakdown_row(b, outcomes, lang) for b in rows))
+
+    prev = st.previous
+    summary_rows: list[tuple[str, Any, Any]] = [
+        (
+            "period_start",
+            st.start.isoformat(),
+            st.previous_start.isoformat() if st.previous_start else "",
+        ),
+        ("period_end", st.end.isoformat(), st.previous_end.isoformat() if st.previous_end else ""),
+    ]
+    for key, now, before in (
+        ("issued", st.hall.issued, prev.issued if prev else None),
+        ("served", st.hall.served, prev.served if prev else None),
+        ("no_shows", st.hall.no_shows, prev.no_shows if prev else None),
+        ("cancelled", st.hall.cancelled, prev.cancelled if prev else None),
+        ("transferred", st.hall.transferred, prev.transferred if prev else None),
+        ("wait_mean_min", _num(st.hall.wait.mean_min), _num(prev.wait.mean_min) if prev else None),
+        (
+            "wait_median_min",
+            _num(st.hall.wait.median_min),
+            _num(prev.wait.median_min) if prev else None,
+        ),
+        ("wait_p90_min", _num(st.hall.wait.p90_min), _num(prev.wait.p90_min) if prev else None),
+        (
+            "service_level_pct",
+            _pct(st.hall.service_level),
+            _pct(prev.service_level) if prev else None,
+        ),
+        (
+            "target_wait_mean_min",
+            _num(st.hall.target_wait_mean_min),
+            _num(prev.target_wait_mean_min) if prev else None,
+        ),
+        ("walk_mean_min", _num(st.hall.walk.mean_min), _num(prev.walk.mean_min) if prev else None),
+        (
+            "service_mean_min",
+            _num(st.hall.service.mean_min),
+            _num(prev.service.mean_min) if prev else None,
+        ),
+        (
+            "service_median_min",
+            _num(st.hall.service.median_min),
+            _num(prev.service.median_min) if prev else None,
+        ),
+        ("repeat_visits", st.hall.repeat_visits, prev.repeat_visits if prev else None),
+        ("ratings", st.hall.ratings.count, prev.ratings.count if prev else None),
+        ("rating_mean", _num(st.hall.ratings.mean), _num(prev.ratings.mean) if prev else None),
+        ("simulated_visits", st.hall.simulated, prev.simulated if prev else None),
+    ):
+        summary_rows.append((key, now, "" if before is None else before))
+
+    reasons = sorted({r for t in st.desk_time for r in t.paused_by_reason})
+    desk_time = CsvTable(
+        "desk_time.csv",
+        (
+            "code",
+            "name",
+            "days",
+            "open_min",
+            "serving_min",
+            "paused_min",
+            *(f"paused_{reason}_min" for reason in reasons),
+            "idle_min",
+            "busy_share_pct",
+        ),
+        tuple(
+            (
+                t.code,
+                pick(t.label, lang) if t.label else "",
+                t.days,
+                _num(t.open_min),
+                _num(t.serving_min),
+                _num(t.paused_min),
+                *(_num(t.paused_by_reason.get(reason, 0.0)) for reason in reasons),
+                _num(t.idle_min),
+                _pct(t.utilisation),
+            )
+            for t in st.desk_time
+        ),
+    )
+    services = breakdowns("services.csv", st.services)
+    services = CsvTable(
+        services.name,
+        ("agency", *services.header),
+        tuple(
+            (st.service_agency.get(b.code, ""), *row)
+            for b, row in zip(st.services, services.rows, strict=True)
+        ),
+    )
+    return [
+        CsvTable("summary.csv", ("figure", "this_period", "previous_period"), tuple(summary_rows)),
+        breakdowns("agencies.csv", st.agencies),
+        services,
+        breakdowns("desks.csv", st.desks),
+        breakdowns("officers.csv", st.officers),
+        desk_time,
+        CsvTable(
+            "hours.csv",
+            ("hour", "issued", "per_day", "wait_mean_min"),
+            tuple((h.hour, h.issued, _num(h.per_day), _num(h.wait_mean_min)) for h in st.hours),
+        ),
+        CsvTable(
+            "weekdays.csv",
+            ("weekday", "days", "issued", "per_day", "wait_mean_min"),
+            tuple(
+                (w.code, w.days, w.issued, _num(w.per_day), _num(w.wait_mean_min))
+                for w in st.weekdays
+            ),
+        ),
+        CsvTable(
+            "weeks.csv",
+            (
+                "week_start",
+                "iso_year",
+                "iso_week",
+                "issued",
+                "served",
+                "wait_mean_min",
+                "wait_median_min",
+                "wait_p90_min",
+                "service_level_pct",
+                "ratings",
+                "rating_mean",
+            ),
+            tuple(
+                (
+                    w.start.isoformat(),
+                    w.iso_year,
+                    w.iso_week,
+                    w.issued,
+                    w.served,
+                    _num(w.wait.mean_min),
+                    _num(w.wait.median_min),
+                    _num(w.wait.p90_min),
+                    _pct(w.service_level),
+                    w.rating_count,
+                    _num(w.rating_mean),
+                )
+                for w in st.weeks
+            ),
+        ),
+        CsvTable(
+            "ratings.csv",
+            ("kind", "code", "count"),
+            tuple(
+                [("stars", str(k + 1), n) for k, n in enumerate(st.hall.ratings.distribution)]
+                + [("reason", code, n) for code, n in st.rating_reasons.items()]
+            ),
+        ),
+    ]
+
+
+def write_table(table: CsvTable, folder: Path) -> Path:
+    """Write one table into ``folder``; return its path."""
+    path = folder / table.name
+    with path.open("w", encoding=ENCODING, newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(table.header)
+        writer.writerows(table.rows)
+    return path
+
+
+def write_tables(st: PeriodStats, folder: Path, lang: str = "ru") -> list[Path]:
+    """Write every report table into ``folder`` (created if need be)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_table(table, folder) for table in report_tables(st, lang)]
+
+
+def open_data_row(visit: OpenVisit) -> tuple[Any, ...]:
+    """One visit as an open-data CSV row."""
+    return (
+        visit.day.isoformat(),
+        visit.weekday + 1,  # ISO: 1 Monday ... 7 Sunday
+        visit.hour,
+        visit.agency,
+        visit.service,
+        visit.first_service,
+        visit.transfers,
+        int(visit.priority),
+        visit.result,
+        _num(visit.waited_min, 1),
+        _num(visit.served_min, 1),
+        visit.outcome or "",
+        "" if visit.rating is None else visit.rating,
+        visit.rating_reason or "",
+    )
+
+
+def write_open_data(
+    store: Store, start: date, end: date, path: Path, *, zone: ZoneInfo | None = None
+) -> int:
+    """Write the anonymised one-row-per-visit file; return the number of visits.
+
+    No ids, ticket numbers, tokens, names, notes, desks or officers; the priority reason
+    (which may reveal health) is reduced to a flag. Rows are streamed from the store.
+    """
+    count = 0
+    with path.open("w", encoding=ENCODING, newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(OPEN_DATA_COLUMNS)
+        for visit in open_visits(store, start, end, zone=zone):
+            writer.writerow(open_data_row(visit))
+            count += 1
+    return count
