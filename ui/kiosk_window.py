@@ -240,8 +240,11 @@ class ServiceScreen(_Screen):
         self.agency = agency
         self.priority_toggle.setChecked(False)
         self.notice.hide()
-        for tile in self.tiles.values():
-            tile.deleteLater()
+        # Empty the list entirely, its stretch too: a kiosk shows thousands of lists a day.
+        while self.list.count():
+            item = self.list.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         self.tiles = {}
         for service in agency.services:
             tile = Tile()

@@ -327,3 +327,15 @@ def test_only_an_admin_with_a_pin_takes_a_full_screen_kiosk_out_of_service(
     qtbot.keyClicks(panel.pin, "9999")
     qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+
+
+def test_visiting_a_department_many_times_keeps_its_list_the_same_size(
+    qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
+) -> None:
+    window = make_kiosk(qtbot, sqlite_queue, printer)
+    window.choose_language("en")
+    window.choose_agency("ENT")
+    items = window.services.list.count()
+    for _ in range(20):
+        window.choose_agency("ENT")
+    assert window.services.list.count() == items == 3  # two services and one stretch
