@@ -8,6 +8,9 @@ step() { kezek "$@" || echo "  (the queue rules refused this step; the demo goes
 
 kezek init --demo
 echo
+echo "== Three past days of a simulated hall, for the reports and the Today tab"
+step simulate --days 3 --visitors-per-day 300
+echo
 echo "== Visitors take tickets at the kiosk"
 step issue ENT-REG --lang kk
 step issue ENT-REG --lang ru
