@@ -764,8 +764,10 @@ def run_desk(
 
 
 def warm_up_kiosk(spec: dict[str, Any], ops: EngineOps | RawOps) -> None:
-    ops.issue(spec["service_codes"][spec["kiosk"] % len(spec["service_codes"])],
-              f"{spec['tag']}-k{spec['kiosk']}-warm")
+    ops.issue(
+        spec["service_codes"][spec["kiosk"] % len(spec["service_codes"])],
+        f"{spec['tag']}-k{spec['kiosk']}-warm",
+    )
 
 
 def warm_up_desk(ops: EngineOps | RawOps, desk: str) -> None:
@@ -811,9 +813,7 @@ def worker_main(spec: dict[str, Any], go: Any, start_at: Any, results: Any) -> N
             with lock:
                 reports.append(rec.report())
 
-        threads = [
-            threading.Thread(target=desk_thread, args=(i, d), daemon=True) for i, d in desks
-        ]
+        threads = [threading.Thread(target=desk_thread, args=(i, d), daemon=True) for i, d in desks]
         for t in threads:
             t.start()
         ready.wait()
@@ -847,7 +847,11 @@ def merge(reports: list[dict[str, Any]]) -> dict[str, Any]:
         samples.extend(r["error_samples"])
         empty += r["empty_calls"]
     return {
-        "latency": latency, "lag": lag, "errors": errors, "samples": samples[:5], "empty": empty
+        "latency": latency,
+        "lag": lag,
+        "errors": errors,
+        "samples": samples[:5],
+        "empty": empty,
     }
 
 
@@ -879,8 +883,14 @@ def run_phase(
         "desks_total": len(desks),
     }
     specs = [
-        {**base, "role": "kiosk", "name": f"kiosk{k}", "kiosk": k,
-         "rate": ISSUE_RATE / KIOSKS, "seed": seed * 1000 + k}
+        {
+            **base,
+            "role": "kiosk",
+            "name": f"kiosk{k}",
+            "kiosk": k,
+            "rate": ISSUE_RATE / KIOSKS,
+            "seed": seed * 1000 + k,
+        }
         for k in range(KIOSKS)
     ]
     n_procs = min(len(desks), desk_procs)
@@ -974,7 +984,8 @@ def contention(
         desks = [f"D{i + 1}" for i in range(n_desks)]
         scenario: dict[str, Any] = {
             "desks": n_desks,
-            "hall": "demo (19 services, 10 desks)" if n_desks <= 10
+            "hall": "demo (19 services, 10 desks)"
+            if n_desks <= 10
             else "demo services with 60 generated desks of 4 services each",
         }
         for impl in ("engine", "raw"):
@@ -984,13 +995,21 @@ def contention(
                 seed_waiting(store["url"], sorted(meta["services"]), SEED_PER_SERVICE)
                 log(f"{kind}: {n_desks} desk(s), {impl}: running {seconds:g} s")
                 scenario[impl] = run_phase(
-                    store, meta, impl, desks, seconds, seed=n_desks, desk_procs=desk_procs,
+                    store,
+                    meta,
+                    impl,
+                    desks,
+                    seconds,
+                    seed=n_desks,
+                    desk_procs=desk_procs,
                     max_wait_quiet=max_wait_quiet,
                 )
             except Exception as exc:
                 log(f"{kind}: {n_desks} desk(s), {impl}: FAILED: {exc}")
                 scenario[impl] = {
-                    "ops": {}, "errors": {}, "error": f"{type(exc).__name__}: {exc}",
+                    "ops": {},
+                    "errors": {},
+                    "error": f"{type(exc).__name__}: {exc}",
                     "traceback": traceback.format_exc(),
                 }
                 continue
@@ -1100,8 +1119,9 @@ def prefill_sqlite(path: str, meta: dict[str, Any], n: int, today: date) -> dict
     }
 
 
-def prefill_pg(stores: Stores, store: dict[str, Any], meta: dict[str, Any], n: int,
-               today: date) -> dict[str, Any]:
+def prefill_pg(
+    stores: Stores, store: dict[str, Any], meta: dict[str, Any], n: int, today: date
+) -> dict[str, Any]:
     codes = sorted(meta["services"])
     sids = [meta["services"][c][0] for c in codes]
     prefixes = [meta["services"][c][1] for c in codes]
@@ -1176,13 +1196,15 @@ def prefill_pg(stores: Stores, store: dict[str, Any], meta: dict[str, Any], n: i
     }
 
 
-def sequential_round(url: str, meta: dict[str, Any], n: int, snapshots: int,
-                     samples: dict[str, list[float]]) -> None:
+def sequential_round(
+    url: str, meta: dict[str, Any], n: int, snapshots: int, samples: dict[str, list[float]]
+) -> None:
     """n x (issue, call_next, complete) by one kiosk and one desk at a time, and snapshots."""
     codes = sorted(meta["services"])
     desk_for = {
-        code: next(d for d, (_, sids) in sorted(meta["desks"].items())
-                   if meta["services"][code][0] in sids)
+        code: next(
+            d for d, (_, sids) in sorted(meta["desks"].items()) if meta["services"][code][0] in sids
+        )
         for code in codes
     }
     queue = QueueService.from_url(url)
@@ -1211,8 +1233,9 @@ def sequential_round(url: str, meta: dict[str, Any], n: int, snapshots: int,
         queue.close()
 
 
-def prefilled(stores: Stores, kind: str, n: int, ops_n: int, snaps_n: int,
-              rounds: int) -> dict[str, Any]:
+def prefilled(
+    stores: Stores, kind: str, n: int, ops_n: int, snaps_n: int, rounds: int
+) -> dict[str, Any]:
     hall_raw = demo_hall_raw()
     empty = stores.fresh(kind, "empty")
     full = stores.fresh(kind, "prefill")
@@ -1261,9 +1284,9 @@ def prefilled(stores: Stores, kind: str, n: int, ops_n: int, snaps_n: int,
         "prefilled": {op: stats(v) for op, v in samples["prefilled"].items()},
         "p50_ms_per_round": per_round_p50,
         "how": f"one QueueService, one operation at a time, {rounds} rounds alternating "
-               "empty/prefilled; each round: issue (service i mod 19), call_next at a desk "
-               "serving it, complete, and a snapshot every few cycles; 10 tickets per service "
-               "waiting on both stores throughout",
+        "empty/prefilled; each round: issue (service i mod 19), call_next at a desk "
+        "serving it, complete, and a snapshot every few cycles; 10 tickets per service "
+        "waiting on both stores throughout",
     }
     result["ratio_prefilled_to_empty"] = {
         op: {
@@ -1273,8 +1296,10 @@ def prefilled(stores: Stores, kind: str, n: int, ops_n: int, snaps_n: int,
         }
         for op in result["empty"]
     }
-    log(f"{kind}: prefilled/empty p50 ratios: "
-        + ", ".join(f"{op} {v['p50']}" for op, v in result["ratio_prefilled_to_empty"].items()))
+    log(
+        f"{kind}: prefilled/empty p50 ratios: "
+        + ", ".join(f"{op} {v['p50']}" for op, v in result["ratio_prefilled_to_empty"].items())
+    )
     return result
 
 
@@ -1308,40 +1333,54 @@ def evaluate_targets(stores_out: dict[str, Any]) -> dict[str, Any]:
                 r = scenario["ratio_engine_to_raw"][op]
                 e = scenario["engine"]["ops"].get(op, {})
                 for stat in ("p50", "p99"):
-                    checks.append({
-                        "target": f"overhead_{stat}",
-                        "store": kind, "scenario": name, "op": op,
-                        "value": r[stat], "limit": OVERHEAD_TARGET,
-                        "met": r[stat] is not None and r[stat] <= OVERHEAD_TARGET,
-                    })
-                checks.append({
-                    "target": "p99_under_contention_ms",
-                    "store": kind, "scenario": name, "op": op,
-                    "value": e.get("p99_ms"), "samples": e.get("count", 0),
-                    "other_cpu_share": other_cpu(scenario.get("engine", {})),
-                    "limit": LATENCY_TARGET_MS[kind],
-                    "met": e.get("p99_ms") is not None
-                    and e["p99_ms"] <= LATENCY_TARGET_MS[kind]
-                    and not scenario["engine"]["errors"],
-                })
+                    checks.append(
+                        {
+                            "target": f"overhead_{stat}",
+                            "store": kind,
+                            "scenario": name,
+                            "op": op,
+                            "value": r[stat],
+                            "limit": OVERHEAD_TARGET,
+                            "met": r[stat] is not None and r[stat] <= OVERHEAD_TARGET,
+                        }
+                    )
+                checks.append(
+                    {
+                        "target": "p99_under_contention_ms",
+                        "store": kind,
+                        "scenario": name,
+                        "op": op,
+                        "value": e.get("p99_ms"),
+                        "samples": e.get("count", 0),
+                        "other_cpu_share": other_cpu(scenario.get("engine", {})),
+                        "limit": LATENCY_TARGET_MS[kind],
+                        "met": e.get("p99_ms") is not None
+                        and e["p99_ms"] <= LATENCY_TARGET_MS[kind]
+                        and not scenario["engine"]["errors"],
+                    }
+                )
         pre = out.get("prefill")
         if pre:
             for op in ("issue", "call_next", "snapshot"):
                 r = pre["ratio_prefilled_to_empty"].get(op, {})
                 for stat in ("p50", "p99"):
-                    checks.append({
-                        "target": f"prefill_{stat}",
-                        "store": kind, "op": op, "value": r.get(stat),
-                        "limit": PREFILL_TARGET,
-                        "met": r.get(stat) is not None and r[stat] <= PREFILL_TARGET,
-                    })
+                    checks.append(
+                        {
+                            "target": f"prefill_{stat}",
+                            "store": kind,
+                            "op": op,
+                            "value": r.get(stat),
+                            "limit": PREFILL_TARGET,
+                            "met": r.get(stat) is not None and r[stat] <= PREFILL_TARGET,
+                        }
+                    )
     summary: dict[str, Any] = {}
     descriptions = {
         "overhead_p50": "engine p50 / raw-SQL p50 <= 3 (issue, call_next, every scenario)",
         "overhead_p99": "engine p99 / raw-SQL p99 <= 3 (stricter reading of the same target)",
         "p99_under_contention_ms": "engine p99 <= 100 ms on PostgreSQL, 200 ms on SQLite",
         "prefill_p50": "p50 on 1M past tickets / p50 on the empty store <= 1.5 "
-                       "(issue, call_next, snapshot)",
+        "(issue, call_next, snapshot)",
         "prefill_p99": "the same for p99 (stricter reading)",
     }
     for target, text in descriptions.items():
@@ -1392,19 +1431,32 @@ def machine_info(stores: Stores, kinds: list[str], tmpdir: Path) -> dict[str, An
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, help="load per scenario and side (default 20)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 5 s per phase, 20,000 past tickets, fewer samples")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 5 s per phase, 20,000 past tickets, fewer samples",
+    )
     parser.add_argument("--stores", default="sqlite,postgresql")
-    parser.add_argument("--scenarios", default=",".join(map(str, SCENARIOS)),
-                        help="desks contending, comma-separated (default 1,8,60)")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(map(str, SCENARIOS)),
+        help="desks contending, comma-separated (default 1,8,60)",
+    )
     parser.add_argument("--prefill", type=int, help="past tickets (default 1,000,000; 0 skips)")
     parser.add_argument("--ops", type=int, help="sequential issue/call/complete per store side")
-    parser.add_argument("--desk-procs", type=int, default=DESK_PROCESSES,
-                        help=f"processes the desk threads are spread over (default "
-                             f"{DESK_PROCESSES})")
-    parser.add_argument("--wait-quiet", type=float, default=20.0,
-                        help="before each load phase, wait up to this many seconds for the "
-                             "CPUs to be under 25%% busy (default 20; 0: just record)")
+    parser.add_argument(
+        "--desk-procs",
+        type=int,
+        default=DESK_PROCESSES,
+        help=f"processes the desk threads are spread over (default {DESK_PROCESSES})",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=20.0,
+        help="before each load phase, wait up to this many seconds for the "
+        "CPUs to be under 25%% busy (default 20; 0: just record)",
+    )
     parser.add_argument("--out", help="also write the JSON to this file")
     parser.add_argument("--tmpdir", help="folder for the SQLite files (default: system temp)")
     args = parser.parse_args(argv)
@@ -1425,10 +1477,17 @@ def main(argv: list[str] | None = None) -> int:
     doc: dict[str, Any] = {
         "benchmark": "kezek engine: QueueService under a busy hall, beside raw SQL",
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "arguments": {"seconds": seconds, "stores": kinds, "scenarios": scenarios,
-                      "prefill": prefill_n, "sequential_ops": ops_n, "snapshots": snaps_n,
-                      "quick": args.quick, "desk_processes": args.desk_procs,
-                      "wait_quiet_s": args.wait_quiet},
+        "arguments": {
+            "seconds": seconds,
+            "stores": kinds,
+            "scenarios": scenarios,
+            "prefill": prefill_n,
+            "sequential_ops": ops_n,
+            "snapshots": snaps_n,
+            "quick": args.quick,
+            "desk_processes": args.desk_procs,
+            "wait_quiet_s": args.wait_quiet,
+        },
     }
     try:
         try:
@@ -1437,31 +1496,31 @@ def main(argv: list[str] | None = None) -> int:
             doc["machine"] = {"error": f"{type(exc).__name__}: {exc}"}
         doc["load"] = {
             "kiosks": f"{KIOSKS} processes (spawn), one QueueService (or one raw connection) "
-                      f"each; Poisson arrivals, {ISSUE_RATE:g} tickets/s in all, a uniformly "
-                      "random service of the hall's 19, a unique request_id per ticket",
+            f"each; Poisson arrivals, {ISSUE_RATE:g} tickets/s in all, a uniformly "
+            "random service of the hall's 19, a unique request_id per ticket",
             "desks": f"each desk completes its current ticket then calls the next one every "
-                     f"{DESK_PERIOD:g} s, phases spread evenly over the period; desks run as "
-                     f"threads in min(desks, {args.desk_procs}) processes, one QueueService "
-                     "(or one raw connection) per desk thread",
+            f"{DESK_PERIOD:g} s, phases spread evenly over the period; desks run as "
+            f"threads in min(desks, {args.desk_procs}) processes, one QueueService "
+            "(or one raw connection) per desk thread",
             "phases": "each scenario runs the engine and then the raw baseline, each on a "
-                      "fresh store (new SQLite file / new PostgreSQL schema) with the same "
-                      f"hall, {SEED_PER_SERVICE} waiting tickets per service seeded first, "
-                      "the same seeds and schedule; each worker warms up with one unmeasured "
-                      "operation before the clock starts",
+            "fresh store (new SQLite file / new PostgreSQL schema) with the same "
+            f"hall, {SEED_PER_SERVICE} waiting tickets per service seeded first, "
+            "the same seeds and schedule; each worker warms up with one unmeasured "
+            "operation before the clock starts",
             "measured": "time.perf_counter around each call in the worker; latency excludes "
-                        "any wait for the worker's own schedule (reported as schedule_lag)",
+            "any wait for the worker's own schedule (reported as schedule_lag)",
             "raw_baseline": {
                 "issue": "one transaction: upsert day_counter RETURNING last; INSERT ticket; "
-                         "INSERT event",
+                "INSERT event",
                 "call_next": "one transaction: UPDATE ticket SET status='called' ... WHERE id = "
-                             "(SELECT id ... ORDER BY priority DESC, queued_at, id LIMIT 1 "
-                             "[PostgreSQL: FOR UPDATE SKIP LOCKED]) RETURNING; INSERT event",
+                "(SELECT id ... ORDER BY priority DESC, queued_at, id LIMIT 1 "
+                "[PostgreSQL: FOR UPDATE SKIP LOCKED]) RETURNING; INSERT event",
                 "complete": "one transaction: UPDATE the desk's current ticket to done "
-                            "RETURNING; INSERT event",
+                "RETURNING; INSERT event",
                 "drivers": "sqlite3 (BEGIN IMMEDIATE, same pragmas as kiosk.store), psycopg 3",
                 "not_done": "no advisory lock, no NOTIFY, no pool pre-ping, no reads of the "
-                            "hall/desk/services (ids cached up front), no queue position or "
-                            "wait estimate, no views or tokens",
+                "hall/desk/services (ids cached up front), no queue position or "
+                "wait estimate, no views or tokens",
             },
         }
         doc["stores"] = {}

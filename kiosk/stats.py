@@ -12,7 +12,9 @@ Definitions (every figure in the report and the reception's "Today" tab comes fr
   new ticket waits from the transfer); **walk to desk** is call → start; **service time** is
   start → done of served tickets. Minutes; median and 90th percentile are
   ``percentile_cont``: linear interpolation between the closest ranks, at rank
-  ``1 + (n - 1) * p`` of the ``n`` values in ascending order.
+  ``1 + (n - 1) * p`` of the ``n`` values in ascending order (PostgreSQL's own function;
+  on SQLite the same two ranks are read from an index). Waits have a median and a 90th
+  percentile at every level, service times a median; walks a median for the hall only.
 * **Service level** is the share of tickets called within their service's target wait,
   out of the tickets called plus those cancelled uncalled after waiting longer than the
   target (a visitor who gave up on a long queue is a miss, one who left at once is not).
@@ -28,16 +30,17 @@ Definitions (every figure in the report and the reception's "Today" tab comes fr
   paused. Open time includes paused time.
 * Hours are the hall's local hours of issue; weeks are ISO weeks (Monday to Sunday).
 
-Everything is grouped and summed in SQL; Python only adds up per-group partial sums and
-fetches the few desk events of the period, so the work grows with the period reported,
-not with the history stored.
+Everything is grouped and summed in SQL, over a temporary table of the period's ticket
+rows computed once per call; Python only adds up per-group partial sums and reads the few
+desk events of the period, so the work grows with the period reported, not with the
+history stored.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -52,7 +55,9 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     Select,
+    String,
     Table,
     and_,
     case,
@@ -1273,7 +1278,8 @@ class OpenVisit(_View):
 
     ``service`` is where the visit ended (``first_service`` where it began, if it was
     transferred); ``waited_min`` adds up every wait of the visit (issue → call, or → leaving
-    for a visitor who left uncalled); ``served_min`` adds up its time at desks (start → end).
+    for a visitor who left uncalled); ``served_min`` adds up its time at desks (start → end);
+    both are rounded to 0.1 minute. ``weekday`` is 0 for Monday.
     """
 
     day: date
@@ -1292,20 +1298,34 @@ class OpenVisit(_View):
     rating_reason: str | None
 
 
-_RESULTS = {
-    TicketStatus.DONE: "served",
-    TicketStatus.NO_SHOW: "no_show",
-    TicketStatus.CANCELLED: "cancelled",
-}
+# The published columns, in order; ``open_visit_rows`` yields them.
+OPEN_DATA_COLUMNS = (
+    "day",
+    "weekday",
+    "hour",
+    "agency",
+    "service",
+    "first_service",
+    "transfers",
+    "priority",
+    "result",
+    "waited_min",
+    "served_min",
+    "outcome",
+    "rating",
+    "rating_reason",
+)
 
 
-def open_visits(
-    store: Store, start: date, end: date, *, zone: ZoneInfo | None = None, batch: int = 2000
-) -> Iterable[OpenVisit]:
-    """Every visit of the period, one row each, streamed in ``batch``-sized fetches.
+def open_visit_rows(
+    store: Store, start: date, end: date, *, zone: ZoneInfo | None = None, batch: int = 5000
+) -> Iterator[tuple[Any, ...]]:
+    """Every visit of the period as a row of ``OPEN_DATA_COLUMNS``, ready for a CSV file.
 
-    Rows come sorted by day, hour, service and wait, never in issue order, so that the
-    order gives away no ticket number.
+    The day is ISO text, the weekday ISO (1 Monday ... 7 Sunday), minutes are rounded to
+    0.1 in SQL, and rows are streamed in ``batch``-sized fetches. They come sorted by day,
+    hour, service and wait, never in issue order, so that the order gives away no ticket
+    number.
     """
     from sqlalchemy.orm import aliased
 
@@ -1349,20 +1369,30 @@ def open_visits(
         last_service = aliased(Service, name="last_service")
         first_service = aliased(Service, name="first_service")
         hour = d.local_hour(visit.c.first_issued, visit.c.day)
+        done = visit.c.status == TicketStatus.DONE
+
+        def minutes(seconds: Any) -> Any:
+            return func.round(cast(seconds / 60.0, Numeric(12, 4)), 1)
+
         query = (
             select(
-                visit.c.day,
-                d.weekday(visit.c.day).label("weekday"),
-                hour.label("hour"),
+                cast(visit.c.day, String(10)),
+                d.weekday(visit.c.day) + 1,
+                hour,
                 Agency.code,
                 last_service.code,
                 first_service.code,
                 visit.c.transfers,
-                visit.c.priority,
-                visit.c.status,
-                visit.c.wait_s,
-                visit.c.served_s,
-                visit.c.outcome,
+                case((visit.c.priority > 0, 1), else_=0),
+                case(
+                    (done, "served"),
+                    (visit.c.status == TicketStatus.NO_SHOW, "no_show"),
+                    (visit.c.status == TicketStatus.CANCELLED, "cancelled"),
+                    else_="unfinished",
+                ),
+                minutes(visit.c.wait_s),
+                minutes(visit.c.served_s),
+                case((done, visit.c.outcome), else_=None),
                 Rating.stars,
                 Rating.reason,
             )
@@ -1372,38 +1402,33 @@ def open_visits(
             .join(Agency, Agency.id == last_service.agency_id)
             .outerjoin(Rating, Rating.ticket_id == visit.c.last_id)
             .order_by(visit.c.day, hour, last_service.code, visit.c.wait_s, visit.c.served_s)
-            .execution_options(yield_per=batch)
         )
-        for row in s.execute(query):
-            (
-                day,
-                weekday,
-                hour_value,
-                agency,
-                service,
-                first_code,
-                transfers,
-                priority,
-                status,
-                wait_s,
-                served_s,
-                outcome,
-                stars,
-                reason,
-            ) = row
-            yield OpenVisit(
-                day=_as_date(day),
-                weekday=int(weekday),
-                hour=int(hour_value),
-                agency=agency,
-                service=service,
-                first_service=first_code,
-                transfers=int(transfers),
-                priority=bool(priority),
-                result=_RESULTS.get(status, "unfinished"),
-                waited_min=_minutes(None if wait_s is None else float(wait_s)),
-                served_min=_minutes(None if served_s is None else float(served_s)),
-                outcome=outcome if status == TicketStatus.DONE else None,
-                rating=stars,
-                rating_reason=reason,
-            )
+        # Core rows, not ORM ones: a hundred thousand visits go straight to the file.
+        result = s.connection().execution_options(yield_per=batch).execute(query)
+        for row in result:
+            yield tuple(row)
+
+
+def open_visits(
+    store: Store, start: date, end: date, *, zone: ZoneInfo | None = None
+) -> Iterator[OpenVisit]:
+    """Every visit of the period as an ``OpenVisit`` (see ``open_visit_rows``)."""
+    for row in open_visit_rows(store, start, end, zone=zone):
+        (day, weekday, hour, agency, service, first, transfers, priority, result, waited,
+         served, outcome, stars, reason) = row  # fmt: skip
+        yield OpenVisit(
+            day=_as_date(day),
+            weekday=int(weekday) - 1,
+            hour=int(hour),
+            agency=agency,
+            service=service,
+            first_service=first,
+            transfers=int(transfers),
+            priority=bool(priority),
+            result=result,
+            waited_min=None if waited is None else float(waited),
+            served_min=None if served is None else float(served),
+            outcome=outcome,
+            rating=stars,
+            rating_reason=reason,
+        )

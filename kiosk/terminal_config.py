@@ -114,7 +114,7 @@ def load_terminal_config(path: Path | str) -> TerminalConfig:
     if not 5 <= idle <= 600:
         fail("idle_seconds", f"expected {_KEYS['idle_seconds'][1]}, not {idle!r}")
     if role == "desk" and "desk" not in raw:
-        fail("desk", "a desk terminal needs its desk code, e.g. desk = \"D3\"")
+        fail("desk", 'a desk terminal needs its desk code, e.g. desk = "D3"')
     if problems:
         raise ConfigError("\n".join(problems))
     return TerminalConfig(

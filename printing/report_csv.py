@@ -17,27 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.i18n import pick
-from kiosk.stats import Breakdown, OpenVisit, PeriodStats, open_visits
+from kiosk.stats import OPEN_DATA_COLUMNS, Breakdown, PeriodStats, open_visit_rows
 from kiosk.store import Store
 
 ENCODING = "utf-8-sig"
 OPEN_DATA_FILE = "open_data.csv"
-OPEN_DATA_COLUMNS = (
-    "day",
-    "weekday",
-    "hour",
-    "agency",
-    "service",
-    "first_service",
-    "transfers",
-    "priority",
-    "result",
-    "waited_min",
-    "served_min",
-    "outcome",
-    "rating",
-    "rating_reason",
-)
 
 
 @dataclass(frozen=True)
@@ -296,26 +280,6 @@ def write_tables(st: PeriodStats, folder: Path, lang: str = "ru") -> list[Path]:
     return [write_table(table, folder) for table in report_tables(st, lang)]
 
 
-def open_data_row(visit: OpenVisit) -> tuple[Any, ...]:
-    """One visit as an open-data CSV row."""
-    return (
-        visit.day.isoformat(),
-        visit.weekday + 1,  # ISO: 1 Monday ... 7 Sunday
-        visit.hour,
-        visit.agency,
-        visit.service,
-        visit.first_service,
-        visit.transfers,
-        int(visit.priority),
-        visit.result,
-        _num(visit.waited_min, 1),
-        _num(visit.served_min, 1),
-        visit.outcome or "",
-        "" if visit.rating is None else visit.rating,
-        visit.rating_reason or "",
-    )
-
-
 def write_open_data(
     store: Store, start: date, end: date, path: Path, *, zone: ZoneInfo | None = None
 ) -> int:
@@ -328,7 +292,7 @@ def write_open_data(
     with path.open("w", encoding=ENCODING, newline="") as f:
         writer = csv.writer(f)
         writer.writerow(OPEN_DATA_COLUMNS)
-        for visit in open_visits(store, start, end, zone=zone):
-            writer.writerow(open_data_row(visit))
+        for row in open_visit_rows(store, start, end, zone=zone):
+            writer.writerow(row)
             count += 1
     return count

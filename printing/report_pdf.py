@@ -36,7 +36,7 @@ from reportlab.platypus import (
 from kiosk.feedback import reason_label
 from kiosk.i18n import N_, gettext_for, pick
 from kiosk.stats import Breakdown, DeskTime, PeriodStats, iso_week_label
-from printing.fonts import BOLD, REGULAR, register_pdf_fonts
+from printing.fonts import BOLD, REGULAR, register_pdf_fonts, string_width
 
 Translate = Callable[[str], str]
 
@@ -53,7 +53,8 @@ NBSP = "\u00a0"
 DASH = "–"
 MINUS = "−"
 MARGIN = 15 * mm
-NAME_CHARS = 26  # agency names on chart axes are cut to this length
+NAME_CHARS = 26
+TITLE_SIZE = 8.5  # agency names on chart axes are cut to this length
 
 # Chart titles: the test finds them in the PDF's text.
 CHART_TITLES = (
@@ -109,13 +110,13 @@ def _styles() -> dict[str, ParagraphStyle]:
             "cell_bold", parent=base, fontName=BOLD, fontSize=7.5, leading=9
         ),
         "head": ParagraphStyle(
-            "head", parent=base, fontName=BOLD, fontSize=6.5, leading=8, textColor=MUTED
+            "head", parent=base, fontName=BOLD, fontSize=6.3, leading=8, textColor=MUTED
         ),
         "head_right": ParagraphStyle(
             "head_right",
             parent=base,
             fontName=BOLD,
-            fontSize=6.5,
+            fontSize=6.3,
             leading=8,
             textColor=MUTED,
             alignment=TA_RIGHT,
@@ -160,6 +161,7 @@ class _Report:
         self.lang = lang
         self._: Translate = gettext_for(lang)
         self.styles = _styles()
+        self.title_drop = 0.0
 
     def p(self, text: str, style: str = "base") -> Paragraph:
         return Paragraph(_esc(text), self.styles[style])
@@ -494,8 +496,17 @@ class _Report:
         return [self.p(_("Charts"), "h2"), grid]
 
     def _drawing(self, width: float, height: float, title: str) -> Drawing:
+        """A chart's drawing with its title, on two lines if need be (Russian and Kazakh
+        titles run long); ``self.title_drop`` is what the second line takes from the chart."""
         drawing = Drawing(width, height)
-        drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=8.5, fillColor=INK))
+        lines = _wrap(title, TITLE_SIZE, width)[:2]
+        for i, line in enumerate(lines):
+            drawing.add(
+                String(
+                    0, height - 10 - i * 10, line, fontName=BOLD, fontSize=TITLE_SIZE, fillColor=INK
+                )
+            )
+        self.title_drop = 10.0 * (len(lines) - 1)
         return drawing
 
     def _no_data(self, drawing: Drawing, width: float, height: float) -> Drawing:
@@ -520,7 +531,7 @@ class _Report:
             return self._no_data(drawing, width, height)
         chart = HorizontalLineChart()
         chart.x, chart.y = 22, 14
-        chart.width, chart.height = width - 30, height - 48
+        chart.width, chart.height = width - 30, height - 48 - self.title_drop
         mean = [w.wait.mean_min if w.wait.count else None for w in weeks]
         median = [w.wait.median_min if w.wait.count else None for w in weeks]
         p90 = [w.wait.p90_min if w.wait.count else None for w in weeks]
@@ -568,7 +579,7 @@ class _Report:
                 (BAD, _("target")),
             ],
             x=0,
-            y=height - 16,
+            y=height - 16 - self.title_drop,
         )
         drawing.add(legend)
         return drawing
@@ -584,7 +595,7 @@ class _Report:
         values = [by_hour.get(h, 0.0) for h in range(first, last + 1)]
         chart = VerticalBarChart()
         chart.x, chart.y = 24, 22
-        chart.width, chart.height = width - 32, height - 42
+        chart.width, chart.height = width - 32, height - 42 - self.title_drop
         chart.data = [values]
         chart.categoryAxis.categoryNames = [f"{h:02d}" for h in range(first, last + 1)]
         _axis_fonts(chart)
@@ -619,7 +630,7 @@ class _Report:
         agencies = list(reversed(agencies))
         chart = HorizontalBarChart()
         chart.x, chart.y = 82, 8
-        chart.width, chart.height = width - 92, height - 26
+        chart.width, chart.height = width - 92, height - 26 - self.title_drop
         chart.data = [[(a.service_level or 0.0) * 100 for a in agencies]]
         chart.categoryAxis.categoryNames = [_short(pick(a.name, self.lang)) for a in agencies]
         _axis_fonts(chart)
@@ -647,7 +658,7 @@ class _Report:
             return self._no_data(drawing, width, height)
         chart = VerticalBarChart()
         chart.x, chart.y = 24, 22
-        chart.width, chart.height = width - 32, height - 46
+        chart.width, chart.height = width - 32, height - 46 - self.title_drop
         chart.data = [[100 * n / total for n in distribution]]
         chart.categoryAxis.categoryNames = [f"{k}★" for k in range(1, 6)]
         _axis_fonts(chart)
@@ -958,6 +969,17 @@ def _zone(name: str) -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    """``text`` in bold at ``size`` broken into lines no wider than ``width``."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and string_width(f"{lines[-1]} {word}", size, True) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _short(text: str) -> str:
