@@ -53,8 +53,8 @@ NBSP = "\u00a0"
 DASH = "–"
 MINUS = "−"
 MARGIN = 15 * mm
-NAME_CHARS = 26
-TITLE_SIZE = 8.5  # agency names on chart axes are cut to this length
+NAME_CHARS = 26  # agency names on chart axes are cut to this length
+TITLE_SIZE = 8.5
 
 # Chart titles: the test finds them in the PDF's text.
 CHART_TITLES = (
