@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout, QWidget
 
 from kiosk.i18n import gettext_for
@@ -104,3 +104,46 @@ class AdminExit(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+class GuardedWindow(QWidget):
+    """A window that, in full screen, is frameless, on top, deaf to Esc and Alt+F4, and
+    left only by the admin gesture and PIN (the kiosk and the hall board)."""
+
+    fullscreen = False
+    admin_exit: AdminExit | None = None
+
+    def guard(self, queue: QueueService, fullscreen: bool) -> None:
+        """Set the window up as a full-screen terminal when ``fullscreen``."""
+        self.fullscreen = fullscreen
+        self.admin_exit = None
+        if fullscreen:
+            self.setWindowFlags(
+                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+            )
+            self.admin_exit = AdminExit(self, queue)
+            self.admin_exit.leave.connect(self.leave_fullscreen)
+
+    def leave_fullscreen(self, _admin: object = None) -> None:
+        """An admin confirmed with a PIN: the window may now be closed."""
+        self.fullscreen = False
+        if self.admin_exit is not None:
+            self.admin_exit.detach()
+        self.close()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.fullscreen and event.key() == Qt.Key.Key_Escape:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # A terminal in full screen is left only by its operator, never by Alt+F4.
+        if self.fullscreen:
+            event.ignore()
+            return
+        self.closing()
+        super().closeEvent(event)
+
+    def closing(self) -> None:
+        """What the window releases when it really closes."""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import shiboken6
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -27,7 +27,7 @@ from kiosk.i18n import gettext_for, pick
 from kiosk.models import EventKind
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, EventView, Snapshot
-from ui.admin_exit import AdminExit
+from ui.admin_exit import GuardedWindow
 from ui.announcer import Announcer
 from ui.feed import EventBridge
 from ui.ops import run_op
@@ -191,7 +191,7 @@ class _ServiceRow(QWidget):
         layout.addWidget(self.count)
 
 
-class HallBoard(QWidget):
+class HallBoard(GuardedWindow):
     """The hall display: the newest call very large, highlighted for a few seconds, the
     calls before it, waiting per service, date, clock and hall name.
 
@@ -263,13 +263,7 @@ class HallBoard(QWidget):
         self._cycle.timeout.connect(self._next_language)
         if language_cycle_s > 0:
             self._cycle.start(int(language_cycle_s * 1000))
-        self.admin_exit: AdminExit | None = None
-        if fullscreen:
-            self.setWindowFlags(
-                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-            )
-            self.admin_exit = AdminExit(self, queue)
-            self.admin_exit.leave.connect(self.leave_fullscreen)
+        self.guard(queue, fullscreen)
         if bridge is not None:
             bridge.events.connect(self._on_events)
             bridge.store_state_changed.connect(self._on_feed_state)
@@ -817,26 +811,6 @@ class HallBoard(QWidget):
         else:
             self._apply_sizes()
         QTimer.singleShot(0, self, self._render_calls)  # once the rows have their new widths
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if self.fullscreen and event.key() == Qt.Key.Key_Escape:
-            event.ignore()
-            return
-        super().keyPressEvent(event)
-
-    def leave_fullscreen(self, _admin: object = None) -> None:
-        """An admin confirmed with a PIN (five taps in the top-left corner): close the board."""
-        self.fullscreen = False
-        if self.admin_exit is not None:
-            self.admin_exit.detach()
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        # A hall display in full screen is left only by its operator, never by Alt+F4.
-        if self.fullscreen:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
 
 def open_board(args: Any) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -29,7 +29,7 @@ from kiosk.i18n import LANGUAGE_NAMES, N_, gettext_for, pick
 from kiosk.queue import QueueService
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo
 from printing.printers import Printer
-from ui.admin_exit import AdminExit
+from ui.admin_exit import GuardedWindow
 from ui.ops import run_op
 from ui.widgets import Tile, header, qr_pixmap
 
@@ -455,7 +455,7 @@ class ClosedScreen(_Screen):
         )
 
 
-class KioskWindow(QWidget):
+class KioskWindow(GuardedWindow):
     """The visitor kiosk.
 
     Signals:
@@ -538,13 +538,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self.admin_exit: AdminExit | None = None
-        if fullscreen:
-            self.setWindowFlags(
-                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-            )
-            self.admin_exit = AdminExit(self, queue)
-            self.admin_exit.leave.connect(self.leave_fullscreen)
+        self.guard(queue, fullscreen)
         self.languages.retranslate()
         self.refresh()
 
@@ -728,28 +722,10 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         self.agencies.relayout()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if self.fullscreen and event.key() == Qt.Key.Key_Escape:
-            event.ignore()
-            return
-        super().keyPressEvent(event)
-
-    def leave_fullscreen(self, _admin: object = None) -> None:
-        """An admin confirmed with a PIN: the kiosk may now be closed."""
-        self.fullscreen = False
-        if self.admin_exit is not None:
-            self.admin_exit.detach()
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        # A kiosk in full screen is left only by its operator, never by Alt+F4.
-        if self.fullscreen:
-            event.ignore()
-            return
+    def closing(self) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        super().closeEvent(event)
 
 
 def open_kiosk(args: Any) -> int:
