@@ -61,14 +61,12 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bench.pg import PG_ADMIN_URL, ensure_database
 from kiosk import schema
 from kiosk.hall import demo_hall_path, parse_hall
 from kiosk.models import Desk, DeskService, Hall, Service
 from kiosk.queue import QueueService
 
-PG_ADMIN_URL = os.environ.get(
-    "KEZEK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 PG_BENCH_DB = "kezek_bench"
 
 KIOSKS = 8  # kiosk processes
@@ -313,17 +311,9 @@ class Stores:
 
     def pg_engine(self) -> sa.Engine:
         if self._pg_engine is None:
-            admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            try:
-                with admin.connect() as conn:
-                    exists = conn.scalar(
-                        sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_BENCH_DB}
-                    )
-                    if not exists:
-                        conn.execute(sa.text(f'CREATE DATABASE "{PG_BENCH_DB}"'))
-            finally:
-                admin.dispose()
-            self._pg_engine = sa.create_engine(self.pg_base, isolation_level="AUTOCOMMIT")
+            self._pg_engine = sa.create_engine(
+                ensure_database(PG_BENCH_DB), isolation_level="AUTOCOMMIT"
+            )
         return self._pg_engine
 
     def pg_conninfo(self, schema_name: str) -> dict[str, Any]:

@@ -48,9 +48,8 @@ if __package__ in (None, ""):
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-PG_ADMIN_URL = os.environ.get(
-    "KEZEK_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from bench.pg import PG_ADMIN_URL, ensure_database
+
 # A database of its own: NOTIFY reaches every listener of a database, whatever its schema,
 # and another benchmark's traffic would wake the idle board.
 PG_BENCH_DB = "kezek_bench_sync"
@@ -114,17 +113,9 @@ class Stores:
 
     def _pg(self) -> sa.Engine:
         if self._engine is None:
-            admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-            try:
-                with admin.connect() as conn:
-                    found = conn.scalar(
-                        sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_BENCH_DB}
-                    )
-                    if not found:
-                        conn.execute(sa.text(f'CREATE DATABASE "{PG_BENCH_DB}"'))
-            finally:
-                admin.dispose()
-            self._engine = sa.create_engine(self.pg_base, isolation_level="AUTOCOMMIT")
+            self._engine = sa.create_engine(
+                ensure_database(PG_BENCH_DB), isolation_level="AUTOCOMMIT"
+            )
         return self._engine
 
     def fresh(self, kind: str) -> dict[str, str]:

@@ -225,7 +225,6 @@ class HallBoard(GuardedWindow):
         self.bridge = bridge
         self.announcer = announcer
         self.zone = zone
-        self.fullscreen = fullscreen
         self.recent = recent
         self.highlight_s = highlight_s
         self.catalog: Catalog | None = None

@@ -487,7 +487,6 @@ class KioskWindow(GuardedWindow):
         self.printer = printer
         self.terminal = terminal
         self.always_open = always_open
-        self.fullscreen = fullscreen
         self.paper_mm = paper_mm
         self.print_timeout = print_timeout
         self.catalog: Catalog | None = None
