@@ -146,7 +146,7 @@ class DeskConsole(QWidget):
         self.setMinimumSize(1000, 700)
 
         self.pages = QStackedWidget()
-        self.sign_in = SignInPanel(queue, self.tr_, desks=not desk_code)
+        self.sign_in = SignInPanel(queue, self.tr_, desks=True, fixed_desk=desk_code)
         self.sign_in.signed_in.connect(self._signed_in)
         self.work = QWidget()
         self._build_work()

@@ -37,6 +37,7 @@ class SignInPanel(QWidget):
         tr: Callable[[str], str],
         *,
         desks: bool,
+        fixed_desk: str | None = None,
         roles: tuple[str, ...] = ("officer", "receptionist", "admin"),
         refusal: str = "",
     ) -> None:
@@ -45,6 +46,8 @@ class SignInPanel(QWidget):
         self.tr_ = tr
         self.roles = roles
         self.refusal = refusal
+        # A console fixed to one desk signs in there without showing a picker.
+        self.fixed_desk = fixed_desk
         self.title = QLabel()
         self.title.setObjectName("title")
         self.login = QLineEdit()
@@ -55,7 +58,7 @@ class SignInPanel(QWidget):
         self.pin.setValidator(QRegularExpressionValidator(r"\d{0,8}"))
         self.desk = QComboBox()
         self.desk.setObjectName("deskChoice")
-        self.desk.setVisible(desks)
+        self.desk.setVisible(desks and fixed_desk is None)
         self.button = QPushButton()
         self.button.setObjectName("signInButton")
         self.error = QLabel()
@@ -69,7 +72,7 @@ class SignInPanel(QWidget):
         self.login_label, self.pin_label, self.desk_label = QLabel(), QLabel(), QLabel()
         self.form.addRow(self.login_label, self.login)
         self.form.addRow(self.pin_label, self.pin)
-        if desks:
+        if desks and fixed_desk is None:
             self.form.addRow(self.desk_label, self.desk)
         box = QWidget()
         box.setMaximumWidth(720)
@@ -113,7 +116,9 @@ class SignInPanel(QWidget):
         if self.busy:
             return
         login, pin = self.login.text().strip(), self.pin.text()
-        desk = self.desk.currentData() if self.desk.isVisibleTo(self) else None
+        desk = self.fixed_desk
+        if desk is None and self.desk.isVisibleTo(self):
+            desk = self.desk.currentData()
         if not login or not pin:
             self.show_error(self.tr_("Enter your login and PIN."))
             return
