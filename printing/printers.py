@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,7 +20,7 @@ from kiosk.errors import KezekError
 from printing.ticket_content import TicketContent
 from printing.ticket_layout import PAPER_WIDTHS_MM, PRINTABLE_MM
 from printing.ticket_pdf import render_pdf
-from printing.ticket_raster import raster_width, render_image, render_thermal_parts
+from printing.ticket_raster import raster_width, render_thermal_parts
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_TCP_PORT = 9100
@@ -64,7 +62,8 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _check_paper(paper_mm: int) -> int:
+def check_paper(paper_mm: int) -> int:
+    """The roll width in mm (80 or 58), or a ``PrinterError`` naming the wrong one."""
     if paper_mm not in PAPER_WIDTHS_MM:
         raise PrinterError(f"The paper width must be 80 or 58 mm, not {paper_mm}.")
     return paper_mm
@@ -85,7 +84,7 @@ class PdfFolderPrinter:
 
     def __init__(self, folder: Path, *, paper_mm: int = 80) -> None:
         self.folder = folder
-        self.paper_mm = _check_paper(paper_mm)
+        self.paper_mm = check_paper(paper_mm)
 
     @property
     def name(self) -> str:
@@ -129,122 +128,18 @@ class PdfFolderPrinter:
         return str(target)
 
 
-# -- the operating system's print queue ----------------------------------------------------
+# -- back ends that live above this layer ---------------------------------------------------
 
-# Qt's application object must outlive every QPrinter; kept here when we had to make it.
-_qt_app: Any = None
-_qt_lock = threading.Lock()
-
-
-def _ensure_qt_application() -> None:
-    """Create a Qt application for a headless command; a window process already has one."""
-    global _qt_app
-    from PySide6.QtGui import QGuiApplication
-
-    with _qt_lock:
-        if QGuiApplication.instance() is not None:
-            return
-        if threading.current_thread() is not threading.main_thread():
-            return  # Qt allows its application only on the main thread; print without it
-        no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-        if sys.platform.startswith("linux") and no_display:
-            # Without a display the default platform plugin aborts the process.
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _qt_app = QGuiApplication(["kezek"])
+# The operating system's print queue needs Qt, which belongs to the windows (``ui/``): the
+# layer that has Qt registers a factory for ``system[:NAME]`` here, so that ``printing``
+# never imports Qt, not even lazily. kind -> factory(name or None, paper_mm).
+BackendFactory = Callable[[str | None, int], Printer]
+_BACKENDS: dict[str, BackendFactory] = {}
 
 
-class SystemPrinter:
-    """A printer of the operating system's print queue (CUPS, Windows), through Qt.
-
-    Qt's print support is loaded only when this back end is used. The ticket goes as the
-    same image the thermal printers get, at roll width.
-    """
-
-    def __init__(self, queue: str | None = None, *, paper_mm: int = 80) -> None:
-        self.queue = queue or None
-        self.paper_mm = _check_paper(paper_mm)
-        try:
-            _ensure_qt_application()
-        except ImportError as exc:
-            raise PrinterError(
-                "Printing to this computer's printers is not available: "
-                "Qt's print support is not installed."
-            ) from exc
-
-    @property
-    def name(self) -> str:
-        """``system`` or ``system:NAME``."""
-        return f"system:{self.queue}" if self.queue else "system"
-
-    @property
-    def label(self) -> str:
-        """The queue, as a receptionist would call it."""
-        return f"the printer '{self.queue}'" if self.queue else "the default printer"
-
-    def print_ticket(self, content: TicketContent) -> str:
-        """Send the ticket to the named or default queue; return the queue's name."""
-        try:
-            from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
-        except ImportError as exc:
-            raise PrinterError(
-                "Printing to this computer's printers is not available: "
-                "Qt's print support is not installed."
-            ) from exc
-        info = QPrinterInfo.printerInfo(self.queue) if self.queue else QPrinterInfo.defaultPrinter()
-        if info.isNull():
-            if self.queue:
-                raise PrinterError(
-                    f"The printer '{self.queue}' is not installed on this computer. "
-                    "Check its name in the system's printer settings."
-                )
-            raise PrinterError(
-                "No printer is installed on this computer. Install the ticket printer "
-                "or choose another one."
-            )
-        printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
-        self.paint(printer, content)
-        return str(info.printerName())
-
-    def paint(self, printer: Any, content: TicketContent) -> None:
-        """Draw the ticket on a Qt ``QPrinter`` (a queue, or a PDF file in tests)."""
-        from PySide6.QtCore import QRectF, QSizeF
-        from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-
-        image = render_image(content, paper_mm=self.paper_mm, dpi=THERMAL_DPI).convert("L")
-        width_mm = PRINTABLE_MM[self.paper_mm]
-        height_mm = image.height * width_mm / image.width
-        page = QPageSize(
-            QSizeF(self.paper_mm, height_mm),
-            QPageSize.Unit.Millimeter,
-            f"Kezek {self.paper_mm} mm",
-            QPageSize.SizeMatchPolicy.ExactMatch,
-        )
-        printer.setPageSize(page)
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        printer.setFullPage(True)
-        printer.setDocName(f"Kezek {content.display}")
-        data = image.tobytes()
-        qimage = QImage(
-            data, image.width, image.height, image.width, QImage.Format.Format_Grayscale8
-        )
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise PrinterError(
-                f"{sentence(self.label)} cannot take the ticket. "
-                "Check that it is switched on and not paused in the system's printer settings."
-            )
-        try:
-            dots_per_mm = printer.resolution() / 25.4
-            side = (self.paper_mm - width_mm) / 2
-            target = QRectF(side * dots_per_mm, 0, width_mm * dots_per_mm, height_mm * dots_per_mm)
-            painter.drawImage(target, qimage)
-        finally:
-            finished = painter.end()
-        if not finished:
-            raise PrinterError(
-                f"{sentence(self.label)} did not accept the ticket. "
-                "Check the printer in the system's printer settings."
-            )
+def register_backend(kind: str, factory: BackendFactory) -> None:
+    """Let ``open_printer`` build ``kind[:NAME]`` printers with ``factory``."""
+    _BACKENDS[kind.lower()] = factory
 
 
 # -- ESC/POS thermal printers ------------------------------------------------------------
@@ -269,7 +164,7 @@ class EscposPrinter:
     ) -> None:
         self.where = where
         self.connect = connect
-        self.paper_mm = _check_paper(paper_mm)
+        self.paper_mm = check_paper(paper_mm)
         self.hint = hint
         self._name = name
 
@@ -449,8 +344,13 @@ def open_printer(
     if kind == "pdf":
         folder = Path(rest).expanduser() if rest else default_pdf_folder()
         return PdfFolderPrinter(folder, paper_mm=paper_mm)
+    if kind in _BACKENDS:
+        return _BACKENDS[kind](rest or None, check_paper(paper_mm))
     if kind == "system":
-        return SystemPrinter(rest or None, paper_mm=paper_mm)
+        raise PrinterError(
+            "Printing to this computer's printers is not available here: "
+            "it needs Kezek's windows (the kezek command, not python -m kiosk)."
+        )
     if kind == "escpos":
         if rest.lower().startswith("tcp://"):
             try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import shiboken6
@@ -810,33 +809,3 @@ class HallBoard(GuardedWindow):
         else:
             self._apply_sizes()
         QTimer.singleShot(0, self, self._render_calls)  # once the rows have their new widths
-
-
-def open_board(args: Any) -> int:
-    """``kezek board``: the hall display until it is closed."""
-    from ui.app import application
-
-    app = application()
-    queue = QueueService.from_url(args.db)
-    bridge = EventBridge(queue, application_name="kezek-board")
-    announcer = Announcer()
-    board = HallBoard(
-        queue,
-        bridge,
-        announcer,
-        zone=getattr(args, "zone", None),
-        fullscreen=bool(getattr(args, "fullscreen", False)),
-    )
-    bridge.start()
-    if board.fullscreen:
-        board.setCursor(Qt.CursorShape.BlankCursor)
-        board.showFullScreen()
-    else:
-        portrait = bool(getattr(args, "portrait", False))
-        board.resize(*((1080, 1920) if portrait else (1920, 1080)))
-        board.show()
-    code = app.exec()
-    bridge.stop()
-    announcer.clear()
-    queue.close()
-    return code

@@ -13,31 +13,42 @@ from typing import Any
 from kiosk import cli as core_cli
 from printing import cli as printing_cli
 from printing import report_cli
+from printing.printers import register_backend
 from ui.selftest import add_selftest_command
 
 
 def _window(role: str, args: argparse.Namespace) -> int:
     """Open one face, with its log file and a first log line naming the store (no password)."""
-    from importlib import import_module
+    if role == "demo":
+        _start_log(role, "demo", args.db)
+        from ui.demo import open_demo
 
+        return open_demo(args)
+    from ui.launcher import FaceOptions
+
+    return _launch(FaceOptions.from_args(role, args))
+
+
+def _start_log(role: str, terminal: str, db: str | None) -> None:
     from kiosk.logs import log_start, setup_logging
     from kiosk.store import resolve_url
 
-    terminal = getattr(args, "terminal", None) or getattr(args, "desk", None) or role
     setup_logging(f"{role}-{terminal}".lower())
-    log_start(role, str(terminal), resolve_url(args.db))
-    module, function = WINDOWS[role]
-    opened: int = getattr(import_module(module), function)(args)
-    return opened
+    log_start(role, terminal, resolve_url(db))
 
 
-WINDOWS = {
-    "kiosk": ("ui.kiosk_window", "open_kiosk"),
-    "desk": ("ui.desk_console", "open_desk"),
-    "reception": ("ui.reception_console", "open_reception"),
-    "board": ("ui.board", "open_board"),
-    "demo": ("ui.demo", "open_demo"),
-}
+def _launch(options: Any) -> int:
+    from ui.launcher import launch
+
+    _start_log(options.role, str(options.terminal or options.desk or options.role), options.db)
+    return launch(options)
+
+
+def _system_printer(name: str | None, paper_mm: int) -> Any:
+    """The OS print queue, through Qt: loaded only when a ``system`` printer is opened."""
+    from ui.system_printer import system_printer
+
+    return system_printer(name, paper_mm)
 
 
 def _kiosk(args: argparse.Namespace) -> int:
@@ -114,6 +125,7 @@ def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         "--lang", choices=("kk", "ru", "en"), default="ru", help="the console's language"
     )
     p.add_argument("--printer", metavar="SPEC", help="where reception prints tickets")
+    p.add_argument("--paper", type=int, choices=(80, 58), default=80, help="roll width in mm")
 
     p = sub.add_parser(
         "board",
@@ -125,6 +137,9 @@ def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--fullscreen", action="store_true", help="frameless, on top, no exit by keys")
     p.add_argument("--zone", metavar="Z", help="show only the desks of this zone")
     p.add_argument("--portrait", action="store_true", help="a 1080x1920 window")
+    p.add_argument(
+        "--no-speech", action="store_true", help="show calls without the chime and speech"
+    )
 
     p = sub.add_parser(
         "demo",
@@ -135,6 +150,12 @@ def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.set_defaults(handler=_demo)
     p.add_argument(
+        "--no-windows",
+        action="store_true",
+        help="only prepare the demo store and staff and print the PINs (no display needed)",
+    )
+    p.add_argument("--no-speech", action="store_true", help="a silent board")
+    p.add_argument(
         "--lang", choices=("kk", "ru", "en"), default="ru", help="the consoles' language"
     )
 
@@ -142,30 +163,15 @@ def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 def _configured(args: argparse.Namespace) -> int:
     """``kezek`` alone: start the face this terminal's ``kezek.toml`` names."""
     from kiosk.terminal_config import default_config_path, load_terminal_config
+    from ui.launcher import FaceOptions
 
     config = load_terminal_config(args.config or default_config_path())
-    role_args = argparse.Namespace(
-        db=args.db or config.database,
-        json=False,
-        command=config.role,
-        terminal=config.terminal,
-        fullscreen=config.fullscreen,
-        printer=config.printer,
-        paper=config.paper,
-        idle=config.idle_seconds,
-        portrait=config.portrait,
-        always_open=False,
-        desk=config.desk,
-        lang=config.language,
-        zone=config.zone,
-        speech=config.speech,
-        opened=args.opened,
-    )
-    return _window(config.role, role_args)
+    return _launch(FaceOptions.from_config(config, db=args.db))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kezek`` console script."""
+    register_backend("system", _system_printer)
     parser, sub = core_cli.build_parser()
     printing_cli.add_commands(parser, sub)
     report_cli.add_report_commands(parser, sub)

@@ -39,40 +39,53 @@ def _has_hall(queue: QueueService) -> bool:
     return True
 
 
-def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
-    """The four faces on the demo store, shown, with the demo staff signing in."""
-    from printing.printers import open_printer
-    from ui.announcer import Announcer
-    from ui.app import application
-    from ui.board import HallBoard
-    from ui.desk_console import DeskConsole
-    from ui.feed import EventBridge
-    from ui.kiosk_window import KioskWindow
-    from ui.reception_console import ReceptionConsole
-
-    queue = prepare_demo_store(args.db)
+def print_demo_staff(queue: QueueService) -> None:
+    """The demo store and the demo staff's logins and PINs, for the person trying it."""
     print(f"Demo store: {queue.store.safe_url}")
     for login, name, role, pin in DEMO_STAFF:
         print(f"  {role:<8} login {login:<10} PIN {pin}   ({name})")
+
+
+def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
+    """The four faces on the demo store, shown, with the demo staff signing in.
+
+    They start as every face does (``ui.launcher``), sharing one store and one live feed.
+    """
+    from ui.app import application
+    from ui.feed import EventBridge
+    from ui.launcher import FaceOptions, build_face
+
+    queue = prepare_demo_store(args.db)
+    print_demo_staff(queue)
     application()
     bridge = EventBridge(queue, application_name="kezek-demo")
-    printer = open_printer(None)
-    kiosk = KioskWindow(queue, printer, terminal="DEMO-KIOSK", always_open=True, idle_seconds=60)
-    desk = DeskConsole(queue, bridge, desk_code="D1", lang=args.lang)
-    reception = ReceptionConsole(queue, bridge, printer, lang=args.lang)
-    board = HallBoard(queue, bridge, Announcer())
+    lang = getattr(args, "lang", "ru")
+    faces = {
+        role: build_face(options, queue=queue, bridge=bridge)
+        for role, options in (
+            ("board", FaceOptions("board", speech=not getattr(args, "no_speech", False))),
+            (
+                "kiosk",
+                FaceOptions("kiosk", terminal="DEMO-KIOSK", always_open=True, idle_seconds=60),
+            ),
+            ("desk", FaceOptions("desk", desk="D1", lang=lang)),
+            ("reception", FaceOptions("reception", lang=lang)),
+        )
+    }
     windows: list[Any] = []
-    for window, size, title in (
-        (board, (1280, 720), "Kezek — board"),
-        (kiosk, (1080, 1080), "Kezek — kiosk"),
-        (desk, (1100, 720), "Kezek — desk 1"),
-        (reception, (1400, 800), "Kezek — reception"),
+    for role, size, title in (
+        ("board", (1280, 720), "Kezek — board"),
+        ("kiosk", (1080, 1080), "Kezek — kiosk"),
+        ("desk", (1100, 720), "Kezek — desk 1"),
+        ("reception", (1400, 800), "Kezek — reception"),
     ):
+        window = faces[role].window
         window.setWindowTitle(title)
         window.resize(*size)
         window.show()
         windows.append(window)
-    for panel, person in ((desk.sign_in, DEMO_STAFF[0]), (reception.sign_in, DEMO_STAFF[1])):
+    desk, reception = faces["desk"].window, faces["reception"].window
+    for panel, person in ((desk.sign_in, DEMO_STAFF[0]), (reception.sign_in, DEMO_STAFF[1])):  # type: ignore[attr-defined]
         login, _name, _role, pin = person
         panel.login.setText(login)
         panel.pin.setText(pin)
@@ -82,7 +95,18 @@ def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
 
 
 def open_demo(args: Any) -> int:
-    """Open all four faces on the demo store until they are closed; PINs are printed."""
+    """Open all four faces on the demo store until they are closed; PINs are printed.
+
+    With ``--no-windows`` only the store and the demo staff are made and the PINs printed
+    (``make demo`` on a machine without a display).
+    """
+    if getattr(args, "no_windows", False):
+        queue = prepare_demo_store(args.db)
+        try:
+            print_demo_staff(queue)
+        finally:
+            queue.close()
+        return 0
     from ui.app import application
 
     queue, bridge, _windows = build_demo(args)

@@ -566,19 +566,3 @@ class DeskConsole(QWidget):
     def _pause_name(self, reason: str | None) -> str:
         names = dict(PAUSE_REASONS)
         return self.tr_(names[reason]) if reason in names else (reason or "")
-
-
-def open_desk(args: Any) -> int:
-    """``kezek desk``: the desk console until it is closed."""
-    from ui.app import application
-
-    app = application()
-    queue = QueueService.from_url(args.db)
-    bridge = EventBridge(queue, application_name="kezek-desk")
-    console = DeskConsole(queue, bridge, desk_code=args.desk, lang=args.lang)
-    bridge.start()
-    console.resize(1280, 800)
-    console.show()
-    code = app.exec()
-    bridge.stop()
-    return code

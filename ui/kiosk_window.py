@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -481,8 +481,11 @@ class KioskWindow(GuardedWindow):
         fullscreen: bool = False,
         paper_mm: int = 80,
         print_timeout: float = 8.0,
+        languages: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__()
+        # The terminal's own choice among the hall's languages (kezek.toml ``languages``).
+        self.offered_languages = languages
         self.queue = queue
         self.printer = printer
         self.terminal = terminal
@@ -668,6 +671,11 @@ class KioskWindow(GuardedWindow):
         run_op(self.queue.catalog, self._loaded, self._load_failed, owner=self)
 
     def _loaded(self, catalog: Catalog) -> None:
+        offered = tuple(
+            lang for lang in catalog.languages if lang in (self.offered_languages or ())
+        )
+        if offered:
+            catalog = replace(catalog, languages=offered)
         self.catalog = catalog
         self._set_store_ok(True)
         current = self.stack.currentWidget()
@@ -725,30 +733,3 @@ class KioskWindow(GuardedWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-
-
-def open_kiosk(args: Any) -> int:
-    """``kezek kiosk``: open the kiosk window until it is closed."""
-    from printing.printers import open_printer
-    from ui.app import application
-
-    printer = open_printer(args.printer, paper_mm=getattr(args, "paper", 80))
-    app = application()
-    window = KioskWindow(
-        QueueService.from_url(args.db),
-        printer,
-        terminal=args.terminal,
-        idle_seconds=args.idle,
-        always_open=args.always_open,
-        fullscreen=args.fullscreen,
-        paper_mm=args.paper,
-    )
-    if args.fullscreen:
-        window.setCursor(Qt.CursorShape.BlankCursor)
-        window.showFullScreen()
-    else:
-        window.resize(1080, 1920 if args.portrait else 1080)
-        if not args.portrait:
-            window.resize(1920, 1080)
-        window.show()
-    return app.exec()

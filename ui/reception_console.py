@@ -622,21 +622,3 @@ class ReceptionConsole(QWidget):
     def _service_name(self, code: str) -> str:
         row = self.services_model.row(code)
         return pick(row.name, self.lang) if row else code
-
-
-def open_reception(args: Any) -> int:
-    """``kezek reception``: the reception console until it is closed."""
-    from printing.printers import open_printer
-    from ui.app import application
-
-    printer = open_printer(args.printer, paper_mm=getattr(args, "paper", 80))
-    app = application()
-    queue = QueueService.from_url(args.db)
-    bridge = EventBridge(queue, application_name="kezek-reception")
-    console = ReceptionConsole(queue, bridge, printer, lang=args.lang)
-    bridge.start()
-    console.resize(1600, 900)
-    console.show()
-    code = app.exec()
-    bridge.stop()
-    return code

@@ -70,3 +70,32 @@ def test_the_kezek_command_runs_headless_commands_without_qt() -> None:
     )
     assert "kezek 0." in run.stdout
     assert run.stdout.strip().endswith("False")
+
+
+def test_printing_a_ticket_loads_no_qt_at_run_time(tmp_path: Path) -> None:
+    """An import-time check cannot see a lazy import: print through each back end."""
+    code = (
+        "import json, sys\n"
+        "from escpos.printer import Dummy\n"
+        "from printing.printers import EscposPrinter, open_printer, register_backend\n"
+        "from tests.printing import samples\n"
+        f"pdf = open_printer('pdf:{tmp_path}').print_ticket(samples.content())\n"
+        "device = Dummy()\n"
+        "EscposPrinter('here', lambda: device, name='dummy').print_ticket(\n"
+        "    samples.content())\n"
+        "try:\n"
+        "    open_printer('system')\n"
+        "except Exception as exc:\n"
+        "    refusal = str(exc)\n"
+        "print(json.dumps({'pdf': pdf, 'escpos': len(device.output), 'system': refusal,\n"
+        "                  'qt': sorted(m for m in sys.modules if m.startswith('PySide6'))}))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert Path(result["pdf"]).is_file()
+    assert result["escpos"] > 1000
+    assert "windows" in result["system"]
+    assert result["qt"] == []

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,11 +12,11 @@ from kiosk.logs import log_start, setup_logging
 from kiosk.terminal_config import ConfigError, load_terminal_config
 from ui import cli as top_cli
 
-STARTED: list[argparse.Namespace] = []
+STARTED: list[Any] = []
 
 
-def fake_open(args: argparse.Namespace) -> int:
-    STARTED.append(args)
+def fake_launch(options: Any) -> int:
+    STARTED.append(options)
     return 0
 
 
@@ -89,7 +89,7 @@ def test_the_database_may_come_from_an_environment_variable(
 def test_kezek_alone_starts_the_configured_face(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(top_cli.WINDOWS, "desk", (__name__, "fake_open"))
+    monkeypatch.setattr("ui.launcher.launch", fake_launch)
     monkeypatch.setattr("kiosk.logs.log_folder", lambda: tmp_path / "logs")
     path = write(tmp_path, f'role = "desk"\ndesk = "D3"\ndatabase = "sqlite:///{tmp_path}/k.db"\n')
     STARTED.clear()

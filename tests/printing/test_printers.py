@@ -6,7 +6,6 @@ import re
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from escpos.printer import Dummy
@@ -16,7 +15,6 @@ from printing.printers import (
     EscposPrinter,
     PdfFolderPrinter,
     PrinterError,
-    SystemPrinter,
     default_pdf_folder,
     open_printer,
 )
@@ -75,14 +73,6 @@ def test_every_kind_of_spec_is_understood(tmp_path: Path) -> None:
     usb = open_printer("escpos:usb:04b8:0x0202", paper_mm=58)
     assert isinstance(usb, EscposPrinter)
     assert (usb.name, usb.where, usb.paper_mm) == ("escpos:usb:04b8:0202", "on USB 04b8:0202", 58)
-
-
-def test_system_specs_name_the_queue_or_the_default(qapp: Any) -> None:
-    named = open_printer("system:Kiosk_TM20")
-    assert isinstance(named, SystemPrinter) and named.queue == "Kiosk_TM20"
-    assert named.name == "system:Kiosk_TM20"
-    default = open_printer("system")
-    assert isinstance(default, SystemPrinter) and default.queue is None
 
 
 @pytest.mark.parametrize(
@@ -289,36 +279,3 @@ def test_any_other_failure_becomes_a_printer_error() -> None:
 def test_a_quick_printer_returns_its_result(tmp_path: Path) -> None:
     where = print_with_timeout(PdfFolderPrinter(tmp_path), samples.content(), timeout=10)
     assert Path(where).is_file()
-
-
-# -- the system print queue (Qt, offscreen) -------------------------------------------------
-
-
-def test_an_unknown_system_printer_is_named_in_the_error(qapp: Any) -> None:
-    printer = SystemPrinter("kezek-no-such-printer")
-    with pytest.raises(PrinterError) as caught:
-        printer.print_ticket(samples.content())
-    assert str(caught.value) == (
-        "The printer 'kezek-no-such-printer' is not installed on this computer. "
-        "Check its name in the system's printer settings."
-    )
-
-
-def test_the_system_printer_draws_a_roll_sized_page(qapp: Any, tmp_path: Path) -> None:
-    from PySide6.QtPrintSupport import QPrinter
-
-    target = tmp_path / "qt.pdf"
-    qprinter = QPrinter(QPrinter.PrinterMode.HighResolution)
-    qprinter.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    qprinter.setOutputFileName(str(target))
-    SystemPrinter(paper_mm=80).paint(qprinter, samples.content())
-    data = target.read_bytes()
-    assert data.startswith(b"%PDF")
-    match = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-    assert match is not None
-    assert float(match.group(1)) == pytest.approx(226.77, abs=0.5)
-    image = render_image(samples.content())
-    assert float(match.group(2)) == pytest.approx(
-        image.height / image.width * 72 / 25.4 * 72, abs=1
-    )
-    assert b"/Image" in data
