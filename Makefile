@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 BUNDLE_DIR   ?= /tmp/kezek-build
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: setup system-deps demo test lint bench translations screenshots bundle bundle-check clean
+.PHONY: setup system-deps demo test lint bench translations screenshots readme-screenshots \
+        bundle bundle-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -63,8 +64,14 @@ bundle: $(BUNDLE_STAMP)
 bundle-check: $(BUNDLE_STAMP)
 	KEZEK_BUNDLE_DIR=$(BUNDLE_DIR) bash scripts/bundle_check.sh
 
+# Pictures of every face into build/screenshots/ (untracked); readme-screenshots writes
+# them over the README's pictures in docs/screenshots/ (tracked files: review, then commit).
 screenshots: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py build/screenshots
+
+readme-screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	@echo "docs/screenshots/ rewritten: the README shows these pictures; review and commit them."
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

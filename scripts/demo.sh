@@ -39,7 +39,10 @@ if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" || "$(uname)" == Darwin ]]; then
   exec .venv/bin/kezek demo
 else
   echo
+  echo "== The demo staff (sign in at the desk and reception consoles with these)"
+  kezek demo --no-windows
+  echo
   echo "No screen here: on a machine with a display, 'make demo' opens the kiosk, a desk"
   echo "console, the reception console and the board (or run: .venv/bin/kezek demo)."
-  echo "Offscreen pictures of every window: make screenshots"
+  echo "Offscreen pictures of every window: make screenshots (into build/screenshots/)"
 fi

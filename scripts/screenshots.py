@@ -1,6 +1,7 @@
 """Screenshots of the four faces, offscreen, on the demo hall: ``make screenshots``.
 
-Writes PNG files to docs/screenshots/ (the README shows them).
+Writes PNG files to the folder given (``make screenshots``: build/screenshots/, untracked);
+``make readme-screenshots`` writes them over the README's pictures in docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from printing.printers import PdfFolderPrinter
 from ui.app import application
 from ui.ops import pending_ops
 
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT / "build" / "screenshots"
 # A Monday morning in Almaty, 10:40 local.
 MORNING = datetime(2026, 11, 23, 5, 40, tzinfo=UTC)
 
@@ -45,7 +46,7 @@ def settle(until: Callable[[], bool] = lambda: True, rounds: int = 200) -> None:
 def shoot(widget: QWidget, name: str) -> None:
     settle()
     widget.grab().save(str(OUT / f"{name}.png"))
-    print(f"docs/screenshots/{name}.png")
+    print(OUT / f"{name}.png")
 
 
 def morning(queue: QueueService, clock: FixedClock) -> None:

@@ -40,3 +40,28 @@ def test_kezek_demo_opens_all_four_faces_and_signs_the_staff_in(
     finally:
         bridge.stop()
         queue.close()
+
+
+def test_the_demo_prints_its_pins_without_a_display(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    run = subprocess.run(
+        [
+            Path(sys.executable).with_name("kezek"),
+            "--db",
+            f"sqlite:///{tmp_path / 'd.db'}",
+            "demo",
+            "--no-windows",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    for login, _name, _role, pin in DEMO_STAFF:
+        assert f"login {login}" in run.stdout and f"PIN {pin}" in run.stdout
