@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from printing.printers import Printer, PrinterError, sentence
+from kiosk.i18n import N_
+from printing.printers import Printer, PrinterError
 from printing.ticket_content import TicketContent
 
 
@@ -30,12 +31,18 @@ def print_with_timeout(printer: Printer, content: TicketContent, *, timeout: flo
     worker.join(timeout)
     if worker.is_alive():
         raise PrinterError(
-            f"{sentence(printer.label)} did not finish the ticket within {timeout:g} s. "
-            "Check that it is switched on, connected and has paper."
+            N_(
+                "{printer} did not finish the ticket within {seconds} s. "
+                "Check that it is switched on, connected and has paper."
+            ),
+            printer=printer.label.capitalised(),
+            seconds=f"{timeout:g}",
         )
     if failure:
         exc = failure[0]
         if isinstance(exc, PrinterError):
             raise exc
-        raise PrinterError(f"{sentence(printer.label)} failed: {exc}.") from exc
+        raise PrinterError(
+            N_("{printer} failed: {reason}."), printer=printer.label.capitalised(), reason=exc
+        ) from exc
     return result[0]
