@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, Phrase
 from printing.printers import Printer, PrinterError
 from printing.ticket_content import TicketContent
 
@@ -35,7 +35,7 @@ def print_with_timeout(printer: Printer, content: TicketContent, *, timeout: flo
                 "{printer} did not finish the ticket within {seconds} s. "
                 "Check that it is switched on, connected and has paper."
             ),
-            printer=printer.label.capitalised(),
+            printer=_subject(printer.label),
             seconds=f"{timeout:g}",
         )
     if failure:
@@ -43,6 +43,13 @@ def print_with_timeout(printer: Printer, content: TicketContent, *, timeout: flo
         if isinstance(exc, PrinterError):
             raise exc
         raise PrinterError(
-            N_("{printer} failed: {reason}."), printer=printer.label.capitalised(), reason=exc
+            N_("{printer} failed: {reason}."), printer=_subject(printer.label), reason=exc
         ) from exc
     return result[0]
+
+
+def _subject(label: Phrase | str) -> Phrase | str:
+    """A printer's label opening a sentence."""
+    if isinstance(label, Phrase):
+        return label.capitalised()
+    return label[:1].upper() + label[1:]

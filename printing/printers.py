@@ -51,8 +51,11 @@ class Printer(Protocol):
         ...
 
     @property
-    def label(self) -> Phrase:
-        """The printer as a receptionist would call it ("the ticket printer at 10.0.0.5:9100")."""
+    def label(self) -> Phrase | str:
+        """The printer as a receptionist would call it ("the ticket printer at 10.0.0.5:9100").
+
+        A ``Phrase`` is translated with the message that names the printer.
+        """
         ...
 
     def print_ticket(self, content: TicketContent) -> str:
