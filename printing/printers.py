@@ -172,8 +172,10 @@ class SystemPrinter:
             _ensure_qt_application()
         except ImportError as exc:
             raise PrinterError(
-                "Printing to this computer's printers is not available: "
-                "Qt's print support is not installed."
+                N_(
+                    "Printing to this computer's printers is not available: "
+                    "Qt's print support is not installed."
+                )
             ) from exc
 
     @property
@@ -194,8 +196,10 @@ class SystemPrinter:
             from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
         except ImportError as exc:
             raise PrinterError(
-                "Printing to this computer's printers is not available: "
-                "Qt's print support is not installed."
+                N_(
+                    "Printing to this computer's printers is not available: "
+                    "Qt's print support is not installed."
+                )
             ) from exc
         info = QPrinterInfo.printerInfo(self.queue) if self.queue else QPrinterInfo.defaultPrinter()
         if info.isNull():
