@@ -64,4 +64,3 @@ def test_a_wrong_pin_is_answered_in_the_console_s_language(
     # Five tries in all: the first wrong PIN leaves four, the second three.
     assert wrong_pin(qtbot, console) == expected.format(left=4)
     assert wrong_pin(qtbot, console) == expected.format(left=3)
-
