@@ -132,7 +132,7 @@ def test_every_placeholder_of_an_error_is_given_and_every_value_is_used() -> Non
         assert isinstance(message, ast.Call) and isinstance(message.args[0], ast.Constant)
         template = str(message.args[0].value)
         wanted = {f for _text, f, _spec, _conv in string.Formatter().parse(template) if f}
-        given = {k.arg for k in call.keywords} - {"capital"}
+        given = {k.arg for k in call.keywords if k.arg is not None} - {"capital"}
         if wanted != given:
             wrong.append(f"{where}: {name} wants {sorted(wanted)}, gets {sorted(given)}")
     assert wrong == []
