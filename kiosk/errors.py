@@ -1,12 +1,42 @@
-"""Typed errors of the core, each with the exit code its command returns."""
+"""Typed errors of the core, each with the exit code its command returns.
+
+An error carries an English message id (marked with ``N_``) and its parameters, so that
+each window shows it in its own language; ``str(error)`` is the English text the command
+line prints.
+"""
 
 from __future__ import annotations
 
+from kiosk.i18n import N_, Phrase, Translate, gettext_for, render
+
 
 class KezekError(Exception):
-    """Base of every error the core reports to a person rather than as a traceback."""
+    """Base of every error the core reports to a person rather than as a traceback.
+
+    ``KezekError(N_("Desk {desk} is already {state}."), desk=code, state=Phrase(N_("open")))``:
+    ``message_id`` is the template, ``params`` fill its ``{named}`` placeholders (a
+    ``Phrase`` parameter is translated too). ``message_for(tr)`` and ``translated(lang)``
+    give the message in a window's language; ``str()`` gives it in English.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        self.message_id = message
+        self.params = params
+        super().__init__(render(_same, message, params))
+
+    def message_for(self, tr: Translate) -> str:
+        """The message translated with a window's ``tr_`` (a gettext function)."""
+        return render(tr, self.message_id, self.params)
+
+    def translated(self, lang: str) -> str:
+        """The message in ``lang`` (kk, ru or en)."""
+        return self.message_for(gettext_for(lang))
+
+
+def _same(message: str) -> str:
+    return message
 
 
 class HallFileError(KezekError):
@@ -30,7 +60,7 @@ class UnknownServiceError(QueueRuleError):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"There is no service with the code '{code}'.")
+        super().__init__(N_("There is no service with the code '{code}'."), code=code)
 
 
 class UnknownDeskError(QueueRuleError):
@@ -38,7 +68,7 @@ class UnknownDeskError(QueueRuleError):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"There is no desk with the code '{code}'.")
+        super().__init__(N_("There is no desk with the code '{code}'."), code=code)
 
 
 class UnknownTicketError(QueueRuleError):
@@ -46,7 +76,7 @@ class UnknownTicketError(QueueRuleError):
 
     def __init__(self, ref: str) -> None:
         self.ref = ref
-        super().__init__(f"No ticket {ref} was found.")
+        super().__init__(N_("No ticket {ref} was found."), ref=ref)
 
 
 class NoCurrentTicketError(QueueRuleError):
@@ -54,7 +84,7 @@ class NoCurrentTicketError(QueueRuleError):
 
     def __init__(self, desk: str) -> None:
         self.desk = desk
-        super().__init__(f"Desk {desk} has no current ticket. Call a ticket first.")
+        super().__init__(N_("Desk {desk} has no current ticket. Call a ticket first."), desk=desk)
 
 
 class InvalidTransitionError(QueueRuleError):
@@ -65,7 +95,8 @@ class InvalidTokenError(QueueRuleError):
     """A scanned ticket code is malformed, forged or altered."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"This ticket code is not valid: {reason}.")
+        """``reason`` is an ``N_``-marked phrase, translated with the message."""
+        super().__init__(N_("This ticket code is not valid: {reason}."), reason=Phrase(reason))
 
 
 class StoreUnavailableError(KezekError):

@@ -72,13 +72,13 @@ class RatingRefusedError(QueueRuleError):
 
     def __init__(self, why: str, msgid: str, lang: str, **values: Any) -> None:
         self.why = why
-        self.msgid = msgid
-        self.values = values
-        super().__init__(self.text(lang))
+        super().__init__(msgid, **values)
+        # Unlike other errors, the text is already the visitor's: the kiosk asked in it.
+        self.args = (self.translated(lang),)
 
     def text(self, lang: str) -> str:
         """The message in ``lang``."""
-        return gettext_for(lang)(self.msgid).format(**self.values)
+        return self.translated(lang)
 
 
 MSG_INVALID_CODE = N_("This code is not a ticket of this hall. Please type the ticket number.")

@@ -7,7 +7,7 @@ translated later, when the visitor's language is known.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 from kiosk.resources import resource_path
@@ -43,3 +43,66 @@ def pick(names: dict[str, str], lang: str, fallback: tuple[str, ...] = ("ru", "k
         if names.get(candidate):
             return names[candidate]
     return next(iter(names.values()), "")
+
+
+class Phrase:
+    """Words inside a message that are translated with it: a desk state, a role, a label.
+
+    ``Phrase(N_("paused"))`` is one word; ``Phrase(N_("the printer '{queue}'"), queue=q)``
+    carries its own parameters, which may be phrases again. ``str()`` gives the English.
+    """
+
+    __slots__ = ("capital", "msgid", "params")
+
+    def __init__(self, msgid: str, /, *, capital: bool = False, **params: object) -> None:
+        self.msgid = msgid
+        self.params = params
+        self.capital = capital
+
+    def text(self, tr: Translate) -> str:
+        """The phrase translated with ``tr`` (a first capital letter if it starts a sentence)."""
+        text = render(tr, self.msgid, self.params)
+        return text[:1].upper() + text[1:] if self.capital else text
+
+    def capitalised(self) -> Phrase:
+        """The same phrase, to open a sentence."""
+        return Phrase(self.msgid, capital=True, **self.params)
+
+    def __str__(self) -> str:
+        return self.text(_english)
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.msgid!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def _english(message: str) -> str:
+    return message
+
+
+def one_of(words: Iterable[str]) -> Phrase:
+    """``a or b or c`` as a phrase whose words and whose "or" are translated."""
+    phrases = [Phrase(word) for word in words]
+    joined = phrases[0]
+    for word in phrases[1:]:
+        joined = Phrase(N_("{first} or {second}"), first=joined, second=word)
+    return joined
+
+
+def render(tr: Translate, msgid: str, params: Mapping[str, object]) -> str:
+    """``msgid`` translated with ``tr``, its ``{named}`` placeholders filled in.
+
+    A parameter that is a ``Phrase`` is translated too; any other is shown as it is
+    (codes, ticket numbers, times). A message without parameters is not formatted, so a
+    literal brace in it stays.
+    """
+    text = tr(msgid) if msgid else msgid
+    if not params:
+        return text
+    values = {k: v.text(tr) if isinstance(v, Phrase) else v for k, v in params.items()}
+    return text.format(**values)

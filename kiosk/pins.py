@@ -9,6 +9,7 @@ import re
 import secrets
 
 from kiosk.errors import QueueRuleError
+from kiosk.i18n import N_
 
 PIN_RE = re.compile(r"^\d{4,8}$")
 # scrypt cost: about 50 ms per check here, slow enough to make guessing dear.
@@ -18,7 +19,7 @@ N, R, P = 2**14, 8, 1
 def check_format(pin: str) -> None:
     """Refuse a PIN that is not 4-8 digits."""
     if not PIN_RE.match(pin):
-        raise QueueRuleError("A PIN is 4 to 8 digits.")
+        raise QueueRuleError(N_("A PIN is 4 to 8 digits."))
 
 
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -34,6 +34,7 @@ from kiosk.errors import (
 )
 from kiosk.hall import LANGUAGES, HallConfig, is_open
 from kiosk.hall_loader import HallChanges, apply_hall
+from kiosk.i18n import N_, Phrase, one_of
 from kiosk.models import (
     CURRENT_STATUSES,
     Agency,
@@ -66,6 +67,7 @@ from kiosk.views import (
     TicketView,
     format_number,
 )
+from kiosk.words import ACTION_WORDS, DESK_STATE_WORDS, STATUS_WORDS, status_word
 
 T = TypeVar("T")
 HALL_CACHE_SECONDS = 30.0
@@ -124,8 +126,11 @@ class QueueService:
             hall = session.get(Hall, 1)
             if hall is None:
                 raise StoreUnavailableError(
-                    f"The database {self.store.safe_url} holds no hall yet: "
-                    "run 'kezek init --demo' or 'kezek init --hall FILE'."
+                    N_(
+                        "The database {url} holds no hall yet: "
+                        "run 'kezek init --demo' or 'kezek init --hall FILE'."
+                    ),
+                    url=self.store.safe_url,
                 )
             self._hall = HallInfo(
                 zone=ZoneInfo(hall.timezone),
@@ -173,9 +178,13 @@ class QueueService:
     ) -> IssuedTicket:
         """Issue a ticket; a repeated ``request_id`` returns the ticket already issued for it."""
         if lang not in LANGUAGES:
-            raise QueueRuleError(f"Unknown language '{lang}' (use kk, ru or en).")
+            raise QueueRuleError(N_("Unknown language '{lang}' (use kk, ru or en)."), lang=lang)
         if not 0 <= priority <= MAX_PRIORITY:
-            raise QueueRuleError(f"Priority must be from 0 to {MAX_PRIORITY}, not {priority}.")
+            raise QueueRuleError(
+                N_("Priority must be from 0 to {most}, not {priority}."),
+                most=MAX_PRIORITY,
+                priority=priority,
+            )
         # Two terminals repeating one request at the same instant: the loser of the
         # unique request_id sees the winner's ticket on its second try.
         for attempt in range(2):
@@ -206,8 +215,9 @@ class QueueService:
                     return IssuedTicket(self._view(s, existing), ahead, wait, repeated=True)
             if priority_reason is not None and priority_reason not in hall.priority_reasons:
                 raise QueueRuleError(
-                    f"Unknown priority reason '{priority_reason}' "
-                    f"(use one of: {', '.join(hall.priority_reasons)})."
+                    N_("Unknown priority reason '{reason}' (use one of: {reasons})."),
+                    reason=priority_reason,
+                    reasons=", ".join(hall.priority_reasons),
                 )
             if priority_reason is not None and priority == 0:
                 priority = 1
@@ -215,7 +225,9 @@ class QueueService:
             now = self.clock()
             day = local_day(now, hall.zone)
             if service.closed_on == day:
-                raise ServiceClosedError(f"The service {service.code} takes no more tickets today.")
+                raise ServiceClosedError(
+                    N_("The service {service} takes no more tickets today."), service=service.code
+                )
             ticket = Ticket(
                 day=day,
                 prefix=service.prefix,
@@ -290,7 +302,7 @@ class QueueService:
     def call(self, desk_code: str, ticket_id: int, *, reason: str) -> TicketView:
         """Call one waiting ticket out of order; the reason is recorded."""
         if not reason.strip():
-            raise QueueRuleError("Give a reason for calling a ticket out of order.")
+            raise QueueRuleError(N_("Give a reason for calling a ticket out of order."))
         with self.store.write() as s:
             desk = self._desk(s, desk_code, lock=True)
             self._ensure_can_call(s, desk)
@@ -298,10 +310,15 @@ class QueueService:
             if ticket.service_id not in self._desk_service_ids(s, desk):
                 service = s.get(Service, ticket.service_id)
                 raise InvalidTransitionError(
-                    f"Desk {desk.code} does not serve {service.code if service else '?'}; "
-                    f"transfer ticket {self._display(ticket)} to one of its services first."
+                    N_(
+                        "Desk {desk} does not serve {service}; "
+                        "transfer ticket {ticket} to one of its services first."
+                    ),
+                    desk=desk.code,
+                    service=service.code if service else "?",
+                    ticket=self._display(ticket),
                 )
-            self._require(ticket, (TicketStatus.WAITING,), "called")
+            self._require(ticket, (TicketStatus.WAITING,), N_("called"))
             self._take(s, ticket, desk, self.clock())
             self._event(
                 s,
@@ -316,13 +333,20 @@ class QueueService:
     def _ensure_can_call(self, s: Session, desk: Desk) -> None:
         if desk.state == DeskState.PAUSED:
             raise InvalidTransitionError(
-                f"Desk {desk.code} is paused ({desk.pause_reason}); resume it before calling."
+                N_("Desk {desk} is paused ({reason}); resume it before calling."),
+                desk=desk.code,
+                reason=desk.pause_reason,
             )
         current = self._current(s, desk)
         if current is not None:
             raise InvalidTransitionError(
-                f"Desk {desk.code} still has ticket {self._display(current)} ({current.status}): "
-                "complete it, mark a no-show or return it to the queue first."
+                N_(
+                    "Desk {desk} still has ticket {ticket} ({status}): "
+                    "complete it, mark a no-show or return it to the queue first."
+                ),
+                desk=desk.code,
+                ticket=self._display(current),
+                status=status_word(current.status),
             )
 
     def _first(self, s: Session, query: Select[Ticket]) -> Ticket | None:
@@ -358,7 +382,7 @@ class QueueService:
         """Call the desk's current ticket again (the board repeats the announcement)."""
         with self.store.write() as s:
             desk, ticket = self._desk_and_current(s, desk_code)
-            self._require(ticket, (TicketStatus.CALLED,), "recalled")
+            self._require(ticket, (TicketStatus.CALLED,), N_("recalled"))
             self._move(s, ticket, (TicketStatus.CALLED,), recalls=ticket.recalls + 1)
             self._event(
                 s,
@@ -382,7 +406,9 @@ class QueueService:
         """Service is over, with one of the hall's outcomes (or none recorded)."""
         if outcome is not None and outcome not in self.hall_info().outcomes:
             raise QueueRuleError(
-                f"Unknown outcome '{outcome}' (use one of: {', '.join(self.hall_info().outcomes)})."
+                N_("Unknown outcome '{outcome}' (use one of: {outcomes})."),
+                outcome=outcome,
+                outcomes=", ".join(self.hall_info().outcomes),
             )
         return self._finish_step(
             desk_code,
@@ -426,7 +452,7 @@ class QueueService:
         allowed = tuple(allowed)
         with self.store.write() as s:
             desk, ticket = self._desk_and_current(s, desk_code)
-            self._require(ticket, allowed, kind.value.replace("_", " "))
+            self._require(ticket, allowed, ACTION_WORDS[kind])
             self._move(s, ticket, allowed, **values(ticket, self.clock()))
             self._event(s, kind, ticket, desk, **data)
             return self._view(s, ticket)
@@ -459,10 +485,11 @@ class QueueService:
         target = self._service(s, service_code)
         if target.id == ticket.service_id:
             raise InvalidTransitionError(
-                f"Ticket {self._display(ticket)} is already in {target.code}: "
-                "return it to the queue instead."
+                N_("Ticket {ticket} is already in {service}: return it to the queue instead."),
+                ticket=self._display(ticket),
+                service=target.code,
             )
-        self._require(ticket, allowed, "transferred")
+        self._require(ticket, allowed, N_("transferred"))
         if desk is None and ticket.desk_id is not None:
             desk = s.get(Desk, ticket.desk_id)
         now = self.clock()
@@ -500,7 +527,7 @@ class QueueService:
         """Reception puts a called or serving ticket back in its queue, at its place."""
         with self.store.write() as s:
             ticket = self._ticket(s, ticket_id, lock=True)
-            self._require(ticket, CURRENT_STATUSES, "returned to the queue")
+            self._require(ticket, CURRENT_STATUSES, N_("returned to the queue"))
             desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
             self._move(s, ticket, CURRENT_STATUSES, **self._returned_values())
             self._event(s, EventKind.RETURNED, ticket, desk)
@@ -520,7 +547,7 @@ class QueueService:
         with self.store.write() as s:
             ticket = self._ticket(s, ticket_id, lock=True)
             allowed = (TicketStatus.WAITING, TicketStatus.CALLED)
-            self._require(ticket, allowed, "cancelled")
+            self._require(ticket, allowed, N_("cancelled"))
             desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
             self._move(s, ticket, allowed, status=TicketStatus.CANCELLED, finished_at=self.clock())
             self._event(s, EventKind.CANCELLED, ticket, desk)
@@ -541,9 +568,11 @@ class QueueService:
             service = self._service(s, service_code)
             today = local_day(self.clock(), self.hall_info(s).zone)
             if (service.closed_on == today) == closed:
-                state = "closed" if closed else "open"
+                state = N_("closed") if closed else N_("open")
                 raise InvalidTransitionError(
-                    f"The service {service.code} is already {state} today."
+                    N_("The service {service} is already {state} today."),
+                    service=service.code,
+                    state=Phrase(state),
                 )
             service.closed_on = today if closed else None
             kind = EventKind.SERVICE_CLOSED if closed else EventKind.SERVICE_OPENED
@@ -578,15 +607,17 @@ class QueueService:
         """A new member of staff; the PIN is kept only as a salted slow hash."""
         login = login.strip().lower()
         if not re.match(r"^[a-z0-9._-]{2,64}$", login):
-            raise QueueRuleError("A login is 2-64 letters a-z, digits, '.', '_' or '-'.")
+            raise QueueRuleError(N_("A login is 2-64 letters a-z, digits, '.', '_' or '-'."))
         if role not in tuple(StaffRole):
-            raise QueueRuleError(f"Unknown role '{role}' (use officer, receptionist or admin).")
+            raise QueueRuleError(
+                N_("Unknown role '{role}' (use officer, receptionist or admin)."), role=role
+            )
         if not name.strip():
-            raise QueueRuleError("Give the person's name.")
+            raise QueueRuleError(N_("Give the person's name."))
         pin_hash = pins.hash_pin(pin)
         with self.store.write() as s:
             if s.scalar(select(Staff.id).where(Staff.login == login)) is not None:
-                raise QueueRuleError(f"The login '{login}' is taken.")
+                raise QueueRuleError(N_("The login '{login}' is taken."), login=login)
             staff = Staff(
                 login=login,
                 name=name.strip(),
@@ -648,11 +679,13 @@ class QueueService:
             staff = s.scalar(select(Staff).where(Staff.login == login).with_for_update())
             if staff is None or not staff.active:
                 self._event(s, EventKind.SIGN_IN_FAILED, login=login, reason="unknown")
-                refusal = SignInError("Wrong login or PIN.")
+                refusal = SignInError(N_("Wrong login or PIN."))
             elif staff.locked_until is not None and staff.locked_until > now:
                 until = staff.locked_until.astimezone(self.hall_info(s).zone)
                 refusal = SignInError(
-                    f"Too many wrong PINs: '{staff.login}' is locked until {until:%H:%M}."
+                    N_("Too many wrong PINs: '{login}' is locked until {until}."),
+                    login=staff.login,
+                    until=f"{until:%H:%M}",
                 )
             elif not pin_ok or staff.pin_hash != stored:
                 staff.failed_pins += 1
@@ -662,12 +695,14 @@ class QueueService:
                     self._event(s, EventKind.STAFF_LOCKED, staff=staff)
                     until = staff.locked_until.astimezone(self.hall_info(s).zone)
                     refusal = SignInError(
-                        f"Too many wrong PINs: '{staff.login}' is locked until {until:%H:%M}."
+                        N_("Too many wrong PINs: '{login}' is locked until {until}."),
+                        login=staff.login,
+                        until=f"{until:%H:%M}",
                     )
                 else:
                     left = MAX_PIN_FAILURES - staff.failed_pins
                     self._event(s, EventKind.SIGN_IN_FAILED, staff=staff, reason="pin")
-                    refusal = SignInError(f"Wrong login or PIN. {left} tries left.")
+                    refusal = SignInError(N_("Wrong login or PIN. {left} tries left."), left=left)
             else:
                 staff.failed_pins = 0
                 staff.locked_until = None
@@ -694,8 +729,12 @@ class QueueService:
             current = self._current(s, desk)
             if current is not None:
                 raise InvalidTransitionError(
-                    f"Desk {desk.code} still has ticket {self._display(current)}: "
-                    "finish it or return it to the queue first."
+                    N_(
+                        "Desk {desk} still has ticket {ticket}: "
+                        "finish it or return it to the queue first."
+                    ),
+                    desk=desk.code,
+                    ticket=self._display(current),
                 )
             self._event(s, EventKind.SIGNED_OUT, desk=desk)
             desk.staff_id = None
@@ -706,7 +745,7 @@ class QueueService:
     def _staff(self, s: Session, login: str) -> Staff:
         staff = s.scalar(select(Staff).where(Staff.login == login.strip().lower()))
         if staff is None:
-            raise QueueRuleError(f"There is no staff login '{login}'.")
+            raise QueueRuleError(N_("There is no staff login '{login}'."), login=login)
         return staff
 
     def _staff_view(self, s: Session, staff: Staff) -> StaffView:
@@ -726,7 +765,7 @@ class QueueService:
     def pause(self, desk_code: str, *, reason: str) -> DeskView:
         """Pause a desk (lunch, paperwork...): it is not called to and not counted as open."""
         if not reason.strip():
-            raise QueueRuleError("Give a reason for the pause (lunch, paperwork, phone...).")
+            raise QueueRuleError(N_("Give a reason for the pause (lunch, paperwork, phone...)."))
         return self._desk_step(desk_code, DeskState.PAUSED, reason.strip())
 
     def resume(self, desk_code: str) -> DeskView:
@@ -741,13 +780,21 @@ class QueueService:
         with self.store.write() as s:
             desk = self._desk(s, desk_code, lock=True)
             if desk.state == state:
-                raise InvalidTransitionError(f"Desk {desk.code} is already {state.value}.")
+                raise InvalidTransitionError(
+                    N_("Desk {desk} is already {state}."),
+                    desk=desk.code,
+                    state=Phrase(DESK_STATE_WORDS[state]),
+                )
             if state != DeskState.OPEN:
                 current = self._current(s, desk)
                 if current is not None:
                     raise InvalidTransitionError(
-                        f"Desk {desk.code} still has ticket {self._display(current)}: "
-                        "finish it or return it to the queue first."
+                        N_(
+                            "Desk {desk} still has ticket {ticket}: "
+                            "finish it or return it to the queue first."
+                        ),
+                        desk=desk.code,
+                        ticket=self._display(current),
                     )
             self._set_desk_state(s, desk, state, reason, self.clock())
             return self._desk_view(s, desk, None, self._desk_services(s)[desk.id])
@@ -806,7 +853,7 @@ class QueueService:
         with self.store.read() as s:
             ticket = s.get(Ticket, ticket_id)
             if ticket is None:
-                raise InvalidTokenError("no such ticket was issued here")
+                raise InvalidTokenError(N_("no such ticket was issued here"))
             tokens.check(
                 self.hall_info(s).secret, signature, ticket.id, ticket.day, self._display(ticket)
             )
@@ -1026,15 +1073,23 @@ class QueueService:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             s.refresh(ticket)
             raise InvalidTransitionError(
-                f"Ticket {self._display(ticket)} changed meanwhile: it is now {ticket.status}."
+                N_("Ticket {ticket} changed meanwhile: it is now {status}."),
+                ticket=self._display(ticket),
+                status=status_word(ticket.status),
             )
 
     def _require(self, ticket: Ticket, allowed: Iterable[TicketStatus], action: str) -> None:
         allowed = tuple(allowed)
         if ticket.status not in allowed:
             raise InvalidTransitionError(
-                f"Ticket {self._display(ticket)} is {ticket.status.replace('_', '-')} "
-                f"and cannot be {action} (only a {' or '.join(allowed)} ticket can)."
+                N_(
+                    "Ticket {ticket} is {status} and cannot be {action} "
+                    "(only a {allowed} ticket can)."
+                ),
+                ticket=self._display(ticket),
+                status=status_word(ticket.status),
+                action=Phrase(action),
+                allowed=one_of(STATUS_WORDS[status] for status in allowed),
             )
 
     def _service(self, s: Session, code: str) -> Service:

@@ -76,6 +76,7 @@ from sqlalchemy.sql.selectable import Subquery
 from kiosk.clock import as_utc, local_day
 from kiosk.errors import StoreUnavailableError
 from kiosk.hall import WEEKDAYS
+from kiosk.i18n import N_
 from kiosk.models import (
     Agency,
     Desk,
@@ -482,8 +483,11 @@ class _Query:
         hall = session.get(Hall, 1)
         if hall is None:
             raise StoreUnavailableError(
-                f"The database {store.safe_url} holds no hall yet: "
-                "run 'kezek init --demo' or 'kezek init --hall FILE'."
+                N_(
+                    "The database {url} holds no hall yet: "
+                    "run 'kezek init --demo' or 'kezek init --hall FILE'."
+                ),
+                url=store.safe_url,
             )
         self.hall_name: dict[str, str] = dict(hall.name)
         self.hours: dict[str, str] = dict(hall.hours)

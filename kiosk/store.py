@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, Programm
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import StoreUnavailableError
+from kiosk.i18n import N_
 
 ENV_VAR = "KEZEK_DB"
 NOTIFY_CHANNEL = "kezek_events"
@@ -81,12 +82,14 @@ class Store:
         try:
             parsed = make_url(self.url)
         except ArgumentError as exc:
-            raise StoreUnavailableError(f"'{self.url}' is not a database URL.") from exc
+            raise StoreUnavailableError(N_("'{url}' is not a database URL."), url=self.url) from exc
         self.safe_url = safe_url(parsed)
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
             raise StoreUnavailableError(
-                f"{self.safe_url}: Kezek runs on SQLite or PostgreSQL, not '{self.dialect}'."
+                N_("{url}: Kezek runs on SQLite or PostgreSQL, not '{dialect}'."),
+                url=self.safe_url,
+                dialect=self.dialect,
             )
         if self.dialect == "sqlite":
             self._prepare_sqlite_folder(parsed)
@@ -117,7 +120,10 @@ class Store:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreUnavailableError(
-                    f"{self.safe_url}: cannot create the folder {folder}: {exc.strerror}."
+                    N_("{url}: cannot create the folder {folder}: {reason}."),
+                    url=self.safe_url,
+                    folder=folder,
+                    reason=exc.strerror,
                 ) from exc
 
     @staticmethod
@@ -141,12 +147,17 @@ class Store:
         """A store error rephrased for a person: which database, and what went wrong."""
         if _schema_mismatch(exc):
             return StoreUnavailableError(
-                f"The database {self.safe_url} is not set up for this version of Kezek: "
-                "run 'kezek init' (a new database also needs --demo or --hall FILE)."
+                N_(
+                    "The database {url} is not set up for this version of Kezek: "
+                    "run 'kezek init' (a new database also needs --demo or --hall FILE)."
+                ),
+                url=self.safe_url,
             )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
-        return StoreUnavailableError(f"The database {self.safe_url} cannot be used: {reason}")
+        return StoreUnavailableError(
+            N_("The database {url} cannot be used: {reason}"), url=self.safe_url, reason=reason
+        )
 
     @contextmanager
     def write(self) -> Iterator[Session]:

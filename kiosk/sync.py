@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from kiosk.errors import StoreUnavailableError
+from kiosk.i18n import N_
 from kiosk.models import Event
 from kiosk.queue import QueueService
 from kiosk.store import NOTIFY_CHANNEL, Store
@@ -195,7 +196,7 @@ class EventFeed:
             return  # nothing to watch: the safety read runs every interval instead
         path = Path(database).expanduser()
         if not path.exists():
-            raise StoreUnavailableError(f"The database {self.safe_url} does not exist.")
+            raise StoreUnavailableError(N_("The database {url} does not exist."), url=self.safe_url)
         # check_same_thread=False: the feed may be built on one thread and polled on another.
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=1.0)
         self._sqlite = conn
@@ -278,7 +279,9 @@ class EventFeed:
         """True if a notification came within ``timeout`` (all pending ones are consumed)."""
         conn = self._listener
         if conn is None:
-            raise StoreUnavailableError(f"The database {self.safe_url} is not listened to.")
+            raise StoreUnavailableError(
+                N_("The database {url} is not listened to."), url=self.safe_url
+            )
         got = False
         for _notify in conn.notifies(timeout=timeout, stop_after=1):
             got = True

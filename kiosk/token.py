@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 
 from kiosk.errors import InvalidTokenError
+from kiosk.i18n import N_
 
 VERSION = "K1"
 SIGNATURE_BYTES = 10
@@ -68,7 +69,7 @@ def parse(token: str) -> tuple[int, str]:
     """The ticket id and signature of a token; ``InvalidTokenError`` if malformed."""
     match = TOKEN_RE.match(token.strip().upper()) or TOKEN_RE.match(normalise_scan(token).upper())
     if match is None:
-        raise InvalidTokenError("it is not a Kezek ticket code")
+        raise InvalidTokenError(N_("it is not a Kezek ticket code"))
     return int(match.group(1)), match.group(2)
 
 
@@ -76,4 +77,4 @@ def check(secret: str, signature: str, ticket_id: int, day: date, display: str) 
     """Raise ``InvalidTokenError`` unless ``signature`` was made by this hall for this ticket."""
     expected = _signature(secret, ticket_id, day, display)
     if not hmac.compare_digest(expected, signature):
-        raise InvalidTokenError("the signature does not match (forged or altered)")
+        raise InvalidTokenError(N_("the signature does not match (forged or altered)"))

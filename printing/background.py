@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from printing.printers import Printer, PrinterError, sentence
+from kiosk.i18n import N_, Phrase
+from printing.printers import Printer, PrinterError
 from printing.ticket_content import TicketContent
 
 
@@ -30,12 +31,25 @@ def print_with_timeout(printer: Printer, content: TicketContent, *, timeout: flo
     worker.join(timeout)
     if worker.is_alive():
         raise PrinterError(
-            f"{sentence(printer.label)} did not finish the ticket within {timeout:g} s. "
-            "Check that it is switched on, connected and has paper."
+            N_(
+                "{printer} did not finish the ticket within {seconds} s. "
+                "Check that it is switched on, connected and has paper."
+            ),
+            printer=_subject(printer.label),
+            seconds=f"{timeout:g}",
         )
     if failure:
         exc = failure[0]
         if isinstance(exc, PrinterError):
             raise exc
-        raise PrinterError(f"{sentence(printer.label)} failed: {exc}.") from exc
+        raise PrinterError(
+            N_("{printer} failed: {reason}."), printer=_subject(printer.label), reason=exc
+        ) from exc
     return result[0]
+
+
+def _subject(label: Phrase | str) -> Phrase | str:
+    """A printer's label opening a sentence."""
+    if isinstance(label, Phrase):
+        return label.capitalised()
+    return label[:1].upper() + label[1:]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from kiosk.errors import KezekError
+from kiosk.i18n import N_, Phrase
 from printing.ticket_content import TicketContent
 from printing.ticket_layout import PAPER_WIDTHS_MM, PRINTABLE_MM
 from printing.ticket_pdf import render_pdf
@@ -48,8 +49,11 @@ class Printer(Protocol):
         ...
 
     @property
-    def label(self) -> str:
-        """The printer as a receptionist would call it ("the ticket printer at 10.0.0.5:9100")."""
+    def label(self) -> Phrase | str:
+        """The printer as a receptionist would call it ("the ticket printer at 10.0.0.5:9100").
+
+        A ``Phrase`` is translated with the message that names the printer.
+        """
         ...
 
     def print_ticket(self, content: TicketContent) -> str:
@@ -57,15 +61,12 @@ class Printer(Protocol):
         ...
 
 
-def sentence(text: str) -> str:
-    """``text`` with its first letter in capitals (``str.capitalize`` lowers the rest)."""
-    return text[:1].upper() + text[1:]
-
-
 def check_paper(paper_mm: int) -> int:
     """The roll width in mm (80 or 58), or a ``PrinterError`` naming the wrong one."""
     if paper_mm not in PAPER_WIDTHS_MM:
-        raise PrinterError(f"The paper width must be 80 or 58 mm, not {paper_mm}.")
+        raise PrinterError(
+            N_("The paper width must be 80 or 58 mm, not {paper_mm}."), paper_mm=paper_mm
+        )
     return paper_mm
 
 
@@ -92,9 +93,9 @@ class PdfFolderPrinter:
         return f"pdf:{self.folder}"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Phrase:
         """The folder, as a receptionist would call it."""
-        return f"the ticket folder {self.folder}"
+        return Phrase(N_("the ticket folder {folder}"), folder=self.folder)
 
     def path_for(self, content: TicketContent) -> Path:
         """The file a ticket is written to."""
@@ -122,8 +123,12 @@ class PdfFolderPrinter:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise PrinterError(
-                f"The ticket could not be saved in the folder {self.folder}: {reason}. "
-                "Check that the folder exists and can be written to."
+                N_(
+                    "The ticket could not be saved in the folder {folder}: {reason}. "
+                    "Check that the folder exists and can be written to."
+                ),
+                folder=self.folder,
+                reason=reason,
             ) from exc
         return str(target)
 
@@ -155,12 +160,12 @@ class EscposPrinter:
 
     def __init__(
         self,
-        where: str,
+        where: Phrase,
         connect: Callable[[], Any],
         *,
         name: str,
         paper_mm: int = 80,
-        hint: str = "Check that it is switched on and connected.",
+        hint: str = N_("Check that it is switched on and connected."),
     ) -> None:
         self.where = where
         self.connect = connect
@@ -190,7 +195,12 @@ class EscposPrinter:
             return device
 
         shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        return cls(f"at {shown}", connect, name=f"escpos:tcp://{shown}", paper_mm=paper_mm)
+        return cls(
+            Phrase(N_("at {address}"), address=shown),
+            connect,
+            name=f"escpos:tcp://{shown}",
+            paper_mm=paper_mm,
+        )
 
     @classmethod
     def usb(
@@ -206,8 +216,10 @@ class EscposPrinter:
             if not is_usable():
                 # Checked before Usb() exists: its close() raises without pyusb, even on GC.
                 raise PrinterError(
-                    "USB ticket printers need the pyusb library, which is not installed "
-                    "on this computer. Connect the printer by network, or install pyusb."
+                    N_(
+                        "USB ticket printers need the pyusb library, which is not installed "
+                        "on this computer. Connect the printer by network, or install pyusb."
+                    )
                 )
             # pyusb counts its timeout in milliseconds.
             device = Usb(vendor, product, timeout=max(1, round(timeout * 1000)))
@@ -215,11 +227,11 @@ class EscposPrinter:
             return device
 
         return cls(
-            f"on USB {shown}",
+            Phrase(N_("on USB {device}"), device=shown),
             connect,
             name=f"escpos:usb:{shown}",
             paper_mm=paper_mm,
-            hint="Check that it is switched on and its USB cable is plugged in.",
+            hint=N_("Check that it is switched on and its USB cable is plugged in."),
         )
 
     @property
@@ -228,25 +240,38 @@ class EscposPrinter:
         return self._name
 
     @property
-    def label(self) -> str:
+    def label(self) -> Phrase:
         """The printer and its address, as a receptionist would call it."""
-        return f"the ticket printer {self.where}"
+        return Phrase(N_("the ticket printer {where}"), where=self.where)
 
-    def _offline(self, detail: str = "does not answer") -> PrinterError:
-        return PrinterError(f"The ticket printer {self.where} {detail}. {self.hint}")
+    def _offline(self, detail: str = N_("does not answer")) -> PrinterError:
+        return PrinterError(
+            N_("The ticket printer {where} {detail}. {hint}"),
+            where=self.where,
+            detail=Phrase(detail),
+            hint=Phrase(self.hint),
+        )
 
     def _connect_error(self, exc: Exception) -> PrinterError:
         from escpos.exceptions import DeviceNotFoundError
 
         if "Resource busy" in str(exc):
             return PrinterError(
-                f"The ticket printer {self.where} is held by another program "
-                "(on Linux: the printing service CUPS or the usblp driver). "
-                "Remove it from the system's printers, or print to it through 'system'."
+                N_(
+                    "The ticket printer {where} is held by another program "
+                    "(on Linux: the printing service CUPS or the usblp driver). "
+                    "Remove it from the system's printers, or print to it through 'system'."
+                ),
+                where=self.where,
             )
         if isinstance(exc, OSError | DeviceNotFoundError):
             return self._offline()
-        return PrinterError(f"The ticket printer {self.where} cannot be used: {exc}. {self.hint}")
+        return PrinterError(
+            N_("The ticket printer {where} cannot be used: {reason}. {hint}"),
+            where=self.where,
+            reason=exc,
+            hint=Phrase(self.hint),
+        )
 
     def _paper_status(self, device: Any) -> int | None:
         """The paper sensor's answer, or None where the link cannot read it back.
@@ -290,7 +315,8 @@ class EscposPrinter:
             status = self._paper_status(device)
             if status == PAPER_OUT:
                 raise PrinterError(
-                    f"The ticket printer {self.where} is out of paper. Put in a new roll."
+                    N_("The ticket printer {where} is out of paper. Put in a new roll."),
+                    where=self.where,
                 )
             device.image(head)
             device.set(align="center")
@@ -302,9 +328,11 @@ class EscposPrinter:
         except PrinterError:
             raise
         except OSError as exc:
-            raise self._offline("stopped answering while printing") from exc
+            raise self._offline(N_("stopped answering while printing")) from exc
         except Exception as exc:
-            raise PrinterError(f"The ticket printer {self.where} failed: {exc}.") from exc
+            raise PrinterError(
+                N_("The ticket printer {where} failed: {reason}."), where=self.where, reason=exc
+            ) from exc
         finally:
             with contextlib.suppress(Exception):
                 device.close()
@@ -318,7 +346,7 @@ class EscposPrinter:
 
 
 def _unknown(spec: str) -> PrinterError:
-    return PrinterError(f"Unknown printer '{spec}': use {SPEC_HELP}.")
+    return PrinterError(N_("Unknown printer '{spec}': use {forms}."), spec=spec, forms=SPEC_HELP)
 
 
 def _usb_id(text: str) -> int:
@@ -348,8 +376,10 @@ def open_printer(
         return _BACKENDS[kind](rest or None, check_paper(paper_mm))
     if kind == "system":
         raise PrinterError(
-            "Printing to this computer's printers is not available here: "
-            "it needs Kezek's windows (the kezek command, not python -m kiosk)."
+            N_(
+                "Printing to this computer's printers is not available here: "
+                "it needs Kezek's windows (the kezek command, not python -m kiosk)."
+            )
         )
     if kind == "escpos":
         if rest.lower().startswith("tcp://"):

@@ -325,9 +325,13 @@ class DeskConsole(QWidget):
     def _report(self, exc: Exception) -> None:
         if not isinstance(exc, KezekError):
             log.error("desk console action failed", exc_info=exc)
-        self.message.setText(str(exc))
+        if isinstance(exc, KezekError):
+            text = exc.message_for(self.tr_)
+        else:
+            text = self.tr_("The action failed. Please try again.")
+        self.message.setText(text)
         self.message.show()
-        self.failed.emit(str(exc))
+        self.failed.emit(text)
 
     def call_next(self) -> None:
         desk = self._desk()

@@ -131,8 +131,8 @@ class RatingScreen(_Screen):
     def _refused(self, exc: Exception) -> None:
         self.busy = False
         self.code.clear()
-        lost = gettext_for(self.lang)(STORE_LOST)
-        text = str(exc) if isinstance(exc, KezekError) else lost
+        tr = gettext_for(self.lang)
+        text = exc.message_for(tr) if isinstance(exc, KezekError) else tr(STORE_LOST)
         self.notice.setText(text)
         self.notice.show()
 

@@ -613,7 +613,9 @@ class ReceptionConsole(QWidget):
     def _report(self, exc: Exception) -> None:
         if not isinstance(exc, KezekError):
             log.error("reception console action failed", exc_info=exc)
-        self._say(str(exc))
+            self._say(self.tr_("The action failed. Please try again."))
+            return
+        self._say(exc.message_for(self.tr_))
 
     def _say(self, text: str) -> None:
         self.message.setText(text)

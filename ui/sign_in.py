@@ -144,7 +144,10 @@ class SignInPanel(QWidget):
     def _failed(self, exc: Exception) -> None:
         self.busy = False
         self.button.setEnabled(True)
-        self.show_error(str(exc) if isinstance(exc, KezekError) else self.tr_("Sign-in failed."))
+        if isinstance(exc, KezekError):
+            self.show_error(exc.message_for(self.tr_))
+        else:
+            self.show_error(self.tr_("Sign-in failed."))
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -15,7 +15,8 @@ from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from printing.printers import THERMAL_DPI, PrinterError, check_paper, sentence
+from kiosk.i18n import N_, Phrase
+from printing.printers import THERMAL_DPI, PrinterError, check_paper
 from printing.ticket_content import TicketContent
 from printing.ticket_layout import PRINTABLE_MM
 from printing.ticket_raster import render_image
@@ -60,9 +61,11 @@ class SystemPrinter:
         return f"system:{self.queue}" if self.queue else "system"
 
     @property
-    def label(self) -> str:
+    def label(self) -> Phrase:
         """The queue, as a receptionist would call it."""
-        return f"the printer '{self.queue}'" if self.queue else "the default printer"
+        if self.queue:
+            return Phrase(N_("the printer '{queue}'"), queue=self.queue)
+        return Phrase(N_("the default printer"))
 
     def print_ticket(self, content: TicketContent) -> str:
         """Send the ticket to the named or default queue; return the queue's name."""
@@ -70,12 +73,17 @@ class SystemPrinter:
         if info.isNull():
             if self.queue:
                 raise PrinterError(
-                    f"The printer '{self.queue}' is not installed on this computer. "
-                    "Check its name in the system's printer settings."
+                    N_(
+                        "The printer '{queue}' is not installed on this computer. "
+                        "Check its name in the system's printer settings."
+                    ),
+                    queue=self.queue,
                 )
             raise PrinterError(
-                "No printer is installed on this computer. Install the ticket printer "
-                "or choose another one."
+                N_(
+                    "No printer is installed on this computer. Install the ticket printer "
+                    "or choose another one."
+                )
             )
         printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
         self.paint(printer, content)
@@ -103,8 +111,11 @@ class SystemPrinter:
         painter = QPainter()
         if not painter.begin(printer):
             raise PrinterError(
-                f"{sentence(self.label)} cannot take the ticket. "
-                "Check that it is switched on and not paused in the system's printer settings."
+                N_(
+                    "{printer} cannot take the ticket. Check that it is switched on "
+                    "and not paused in the system's printer settings."
+                ),
+                printer=self.label.capitalised(),
             )
         try:
             dots_per_mm = printer.resolution() / 25.4
@@ -115,8 +126,11 @@ class SystemPrinter:
             finished = painter.end()
         if not finished:
             raise PrinterError(
-                f"{sentence(self.label)} did not accept the ticket. "
-                "Check the printer in the system's printer settings."
+                N_(
+                    "{printer} did not accept the ticket. "
+                    "Check the printer in the system's printer settings."
+                ),
+                printer=self.label.capitalised(),
             )
 
 

@@ -86,7 +86,10 @@ class TodayPanel(QWidget):
         run_op(lambda: today(queue), self._loaded, self._failed, owner=self)
 
     def _failed(self, exc: Exception) -> None:
-        self.note.setText(str(exc) if isinstance(exc, KezekError) else type(exc).__name__)
+        if isinstance(exc, KezekError):
+            self.note.setText(exc.message_for(self.tr_))
+        else:
+            self.note.setText(self.tr_("The figures cannot be computed now."))
         self.note.show()
 
     def _loaded(self, stats: PeriodStats) -> None:
