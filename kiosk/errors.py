@@ -34,6 +34,10 @@ class KezekError(Exception):
         """The message in ``lang`` (kk, ru or en)."""
         return self.message_for(gettext_for(lang))
 
+    def phrase(self) -> Phrase:
+        """The message as a phrase, to be stored (``Phrase.to_data``) and read later."""
+        return Phrase(self.message_id, **self.params)
+
 
 def _same(message: str) -> str:
     return message

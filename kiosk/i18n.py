@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from functools import cache
 
 from kiosk.resources import resource_path
@@ -67,6 +68,20 @@ class Phrase:
     def capitalised(self) -> Phrase:
         """The same phrase, to open a sentence."""
         return Phrase(self.msgid, capital=True, **self.params)
+
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-ready form, so that a message stored in an event is read in any language."""
+        params = {k: v.to_data() if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        return {"id": self.msgid, "params": params, "capital": self.capital}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Phrase:
+        """The phrase ``to_data`` gave; nested phrases come back as phrases."""
+        params = {
+            k: cls.from_data(v) if isinstance(v, Mapping) and "id" in v else v
+            for k, v in dict(data.get("params") or {}).items()
+        }
+        return cls(str(data["id"]), capital=bool(data.get("capital")), **params)
 
     def __str__(self) -> str:
         return self.text(_english)

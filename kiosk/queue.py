@@ -942,8 +942,19 @@ class QueueService:
                 desk_labels={d.code: dict(d.label) for d in desks},
             )
 
-    def report_printer_fault(self, *, terminal: str, message: str, ticket_id: int | None) -> None:
-        """A kiosk's printer failed: the ticket stays valid, reception is told by an event."""
+    def report_printer_fault(
+        self,
+        *,
+        terminal: str,
+        message: str,
+        ticket_id: int | None,
+        phrase: Phrase | None = None,
+    ) -> None:
+        """A kiosk's printer failed: the ticket stays valid, reception is told by an event.
+
+        ``message`` is the English text; ``phrase``, when given, lets each reader show it
+        in their own language.
+        """
         with self.store.write() as s:
             ticket = s.get(Ticket, ticket_id) if ticket_id is not None else None
             self._event(
@@ -952,6 +963,7 @@ class QueueService:
                 ticket,
                 terminal=terminal,
                 message=message,
+                phrase=phrase.to_data() if phrase is not None else None,
             )
 
     def snapshot(

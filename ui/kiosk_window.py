@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.errors import KezekError, StoreUnavailableError
 from kiosk.hall import describe_hours
-from kiosk.i18n import LANGUAGE_NAMES, N_, gettext_for, pick
+from kiosk.i18n import LANGUAGE_NAMES, N_, Phrase, gettext_for, pick
 from kiosk.queue import QueueService
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo
 from printing.printers import Printer
@@ -41,6 +41,7 @@ HALL_CLOSED = N_("The hall is closed now")
 OPENING_HOURS = N_("Opening hours: {hours}")
 STORE_LOST = N_("The queue system cannot be reached. Please go to reception.")
 RATE_YOUR_VISIT = N_("Rate your visit")
+PRINTER_FAILED = N_("The ticket printer failed.")
 REFRESH_MS = 20_000
 
 
@@ -651,13 +652,18 @@ class KioskWindow(GuardedWindow):
         self.print_finished.emit(where)
 
     def _print_failed(self, issued: IssuedTicket, exc: Exception) -> None:
-        message = str(exc)
-        self.ticket.set_print_state("failed", message)
+        if isinstance(exc, KezekError):
+            phrase = exc.phrase()
+        else:
+            log.error("printing a ticket failed", exc_info=exc)
+            phrase = Phrase(PRINTER_FAILED)
+        message = str(phrase)
+        self.ticket.set_print_state("failed", phrase.text(self.tr_))
         self.print_failed.emit(message)
         terminal = self.terminal
         run_op(
             lambda: self.queue.report_printer_fault(
-                terminal=terminal, message=message, ticket_id=issued.ticket.id
+                terminal=terminal, message=message, ticket_id=issued.ticket.id, phrase=phrase
             ),
             lambda _result: None,
             lambda _exc: None,  # the ticket is on screen; the store may be down too

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.errors import KezekError
-from kiosk.i18n import N_, gettext_for, pick
+from kiosk.i18n import N_, Phrase, gettext_for, pick
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, EventView, IssuedTicket, Snapshot, StaffView, TicketView
 from printing.printers import Printer
@@ -336,10 +336,16 @@ class ReceptionConsole(QWidget):
             if event.kind in FULL_RELOAD_KINDS:
                 self._reload_all = True
             if event.kind == "printer_failed":
+                stored = event.data.get("phrase")
+                message = (
+                    Phrase.from_data(stored).text(self.tr_)
+                    if isinstance(stored, dict)
+                    else str(event.data.get("message", ""))
+                )
                 self._alert(
                     self.tr_("Printer fault at {terminal}: {message} (ticket {number})").format(
                         terminal=event.data.get("terminal", "?"),
-                        message=event.data.get("message", ""),
+                        message=message,
                         number=event.data.get("display", "—"),
                     )
                 )

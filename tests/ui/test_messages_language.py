@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
+from kiosk.i18n import N_
 from kiosk.queue import QueueService
 from tests.conftest import make_service
 from ui.app import application
@@ -64,3 +65,35 @@ def test_a_wrong_pin_is_answered_in_the_console_s_language(
     # Five tries in all: the first wrong PIN leaves four, the second three.
     assert wrong_pin(qtbot, console) == expected.format(left=4)
     assert wrong_pin(qtbot, console) == expected.format(left=3)
+
+
+def test_a_kiosk_printer_fault_reaches_reception_in_reception_s_language(
+    qtbot: QtBot, hall: QueueService, bridge: EventBridge
+) -> None:
+    from kiosk.i18n import gettext_for
+    from printing.printers import PrinterError
+    from tests.ui.conftest import RecordingPrinter
+    from tests.ui.test_consoles import sign_in
+    from ui.reception_console import ReceptionConsole
+
+    hall.add_staff("rec", name="REC", role="receptionist", pin="2468")
+    console = ReceptionConsole(hall, bridge, RecordingPrinter(), lang="ru")
+    qtbot.addWidget(console)
+    console.show()
+    sign_in(qtbot, console.sign_in, "rec")
+    qtbot.waitUntil(lambda: console.staff is not None, timeout=WAIT)
+    fault = PrinterError(
+        N_(
+            "No printer is installed on this computer. Install the ticket printer or choose another one."
+        )
+    )
+    issued = hall.issue("ENT-REG", lang="kk")
+    # What the kiosk sends when its printer fails: the English text and the phrase.
+    hall.report_printer_fault(
+        terminal="K1", message=str(fault), ticket_id=issued.ticket.id, phrase=fault.phrase()
+    )
+    qtbot.waitUntil(lambda: console.alerts.count() == 1, timeout=WAIT)
+    russian = gettext_for("ru")(fault.message_id)
+    assert russian != fault.message_id
+    assert russian in console.alerts.item(0).text()
+    assert "K1" in console.alerts.item(0).text()
