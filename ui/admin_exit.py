@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QScreen, QShowEvent
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout, QWidget
 
 from kiosk.i18n import gettext_for
@@ -107,11 +107,12 @@ class AdminExit(QObject):
 
 
 class GuardedWindow(QWidget):
-    """A window that, in full screen, is frameless, on top, deaf to Esc and Alt+F4, and
-    left only by the admin gesture and PIN (the kiosk and the hall board)."""
+    """A window that, in full screen, covers its whole screen, is frameless, on top, deaf to
+    Esc and Alt+F4, and is left only by the admin gesture and PIN (the kiosk and the board)."""
 
     fullscreen = False
     admin_exit: AdminExit | None = None
+    _screen: QScreen | None = None
 
     def guard(self, queue: QueueService, fullscreen: bool) -> None:
         """Set the window up as a full-screen terminal when ``fullscreen``."""
@@ -123,6 +124,33 @@ class GuardedWindow(QWidget):
             )
             self.admin_exit = AdminExit(self, queue)
             self.admin_exit.leave.connect(self.leave_fullscreen)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.fullscreen:
+            handle = self.windowHandle()
+            if handle is not None and self._screen is None:
+                handle.screenChanged.connect(self._follow_screen)
+                self._follow_screen(handle.screen())
+            self.cover_screen()
+
+    def _follow_screen(self, screen: QScreen | None) -> None:
+        if self._screen is not None:
+            self._screen.geometryChanged.disconnect(self._screen_geometry_changed)
+        self._screen = screen
+        if screen is not None:
+            screen.geometryChanged.connect(self._screen_geometry_changed)
+        self.cover_screen()
+
+    def _screen_geometry_changed(self, _geometry: QRect) -> None:
+        self.cover_screen()
+
+    def cover_screen(self) -> None:
+        """Take the whole screen. showFullScreen() only asks a window manager, and a kiosk
+        session often has none: nobody grants the request, so the geometry is set here."""
+        screen = self.screen()
+        if self.fullscreen and screen is not None and self.geometry() != screen.geometry():
+            self.setGeometry(screen.geometry())
 
     def leave_fullscreen(self, _admin: object = None) -> None:
         """An admin confirmed with a PIN: the window may now be closed."""

@@ -1,0 +1,1 @@
+"""Tests on a real X server (Xvfb), driven from outside the program as a person would."""
