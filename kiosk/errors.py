@@ -36,7 +36,9 @@ class KezekError(Exception):
 
     def phrase(self) -> Phrase:
         """The message as a phrase, to be stored (``Phrase.to_data``) and read later."""
-        return Phrase(self.message_id, **self.params)
+        phrase = Phrase(self.message_id)
+        phrase.params = dict(self.params)
+        return phrase
 
 
 def _same(message: str) -> str:

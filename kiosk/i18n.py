@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 from functools import cache
+from typing import Any
 
 from kiosk.resources import resource_path
 

@@ -261,7 +261,7 @@ class HallBoard(GuardedWindow):
         self._cycle.timeout.connect(self._next_language)
         if language_cycle_s > 0:
             self._cycle.start(int(language_cycle_s * 1000))
-        self.guard(queue, fullscreen)
+        self.guard(queue, fullscreen, lang=lambda: self.lang, languages=self.languages)
         if bridge is not None:
             bridge.events.connect(self._on_events)
             bridge.store_state_changed.connect(self._on_feed_state)

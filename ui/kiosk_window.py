@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.errors import KezekError, StoreUnavailableError
 from kiosk.hall import describe_hours
-from kiosk.i18n import LANGUAGE_NAMES, N_, Phrase, gettext_for, pick
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Phrase, gettext_for, pick
 from kiosk.queue import QueueService
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo
 from printing.printers import Printer
@@ -541,7 +541,7 @@ class KioskWindow(GuardedWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self.guard(queue, fullscreen)
+        self.guard(queue, fullscreen, lang=lambda: self.lang, languages=self._languages)
         self.languages.retranslate()
         self.refresh()
 
@@ -710,6 +710,9 @@ class KioskWindow(GuardedWindow):
             for screen in (self.languages, self.agencies, self.services):
                 screen.retranslate()
             self.store_state_changed.emit(ok)
+
+    def _languages(self) -> tuple[str, ...]:
+        return self.catalog.languages if self.catalog else LANGUAGES
 
     def _closed(self) -> bool:
         return self.catalog is not None and not self.catalog.is_open and not self.always_open

@@ -301,34 +301,6 @@ def test_the_whole_flow_speaks_the_visitors_language(
     assert window.stack.currentWidget() is window.languages
 
 
-def test_only_an_admin_with_a_pin_takes_a_full_screen_kiosk_out_of_service(
-    qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
-) -> None:
-    from PySide6.QtCore import QPoint
-
-    sqlite_queue.add_staff("ofc", name="Officer", role="officer", pin="1111")
-    sqlite_queue.add_staff("adm", name="Admin", role="admin", pin="9999")
-    window = make_kiosk(qtbot, sqlite_queue, printer, fullscreen=True)
-    assert window.admin_exit is not None
-    for _ in range(4):
-        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
-    assert window.admin_exit.dialog is None, "four taps are not enough"
-    qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
-    dialog = window.admin_exit.dialog
-    assert dialog is not None and dialog.isVisible()
-    panel = dialog.panel
-    panel.login.setText("ofc")
-    qtbot.keyClicks(panel.pin, "1111")
-    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.error.isVisible(), timeout=10_000)
-    assert panel.error.text() == "Только администратор может закрыть этот экран."
-    assert window.isVisible()
-    panel.login.setText("adm")
-    qtbot.keyClicks(panel.pin, "9999")
-    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
-
-
 def test_visiting_a_department_many_times_keeps_its_list_the_same_size(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:

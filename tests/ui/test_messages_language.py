@@ -84,7 +84,8 @@ def test_a_kiosk_printer_fault_reaches_reception_in_reception_s_language(
     qtbot.waitUntil(lambda: console.staff is not None, timeout=WAIT)
     fault = PrinterError(
         N_(
-            "No printer is installed on this computer. Install the ticket printer or choose another one."
+            "No printer is installed on this computer. Install the ticket printer "
+            "or choose another one."
         )
     )
     issued = hall.issue("ENT-REG", lang="kk")
