@@ -1055,6 +1055,7 @@ class QueueService:
                 "service": service_code,
                 "agency": agency_code,
                 "desk": desk.code if desk else None,
+                "lang": ticket.lang,  # the board speaks the visitor's language first
                 **data,
             }
         elif desk is not None:

@@ -1,22 +1,23 @@
-"""Spoken calls: a chime, then "Ticket A-012, please go to desk 3" in each hall language.
+"""Spoken calls: a chime, then "A-012, desk 3", short, in the visitor's language first.
 
 The words come from the gettext catalogs (one template per language); numbers, Latin
 letters and the desk's case are rendered here, per language, for the ear:
 
-* kk: ``Талон А он екі, үшінші терезеге өтіңіз`` — the label "3-терезе" is an ordinal
-  ("3-" reads "үшінші") and takes the dative ending by vowel harmony (терезе → терезеге).
-* ru: ``Талон А двенадцать, пройдите к окну три`` — "к" governs the dative: the head
-  noun of the label (and an adjective before it) is declined (Окно 3 → окну 3).
-* en: ``Ticket A-twelve, please go to Desk three``.
+* kk: ``А он екі, үшінші терезеге`` — the label "3-терезе" is an ordinal ("3-" reads
+  "үшінші") and takes the dative ending by vowel harmony (терезе → терезеге): "to the
+  third window", the verb left out as halls do.
+* ru: ``А двенадцать, к окну три`` — "к" governs the dative: the head noun of the label
+  (and an adjective before it) is declined (Окно 3 → окну 3).
+* en: ``A-twelve, Desk three``.
 
 Latin ticket letters are read by their Russian names (B "бэ", V "вэ", H "аш", N "эн"),
 not as Cyrillic look-alikes: the demo hall has both B and V, H and N, P and R, which
 look-alike reading would make sound the same.
 
 Engines, best first, chosen per language: recorded clips (``resources/voice/<lang>/``:
-``ticket.wav``, ``letter-A.wav``…, ``number-0.wav``…``number-19.wav``, the tens
+``letter-A.wav``…, ``number-0.wav``…``number-19.wav``, the tens
 ``number-20.wav``…``number-90.wav``, the hundreds ``number-100.wav``…``number-900.wav``,
-and one ``desk-<CODE>.wav`` per desk holding "please go to desk 3" in that language),
+and one ``desk-<CODE>.wav`` per desk holding "desk 3" as the call says it in that language),
 Qt's QTextToSpeech when it has a voice for the language, espeak-ng, else silence with a
 logged warning.
 """
@@ -24,6 +25,7 @@ logged warning.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -32,9 +34,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -48,6 +48,7 @@ except ImportError:  # Qt Multimedia needs libpulse.so.0 on Linux: then the hall
 from kiosk.i18n import gettext_for, pick
 from kiosk.resources import resource_path
 from ui.ops import run_op
+from ui.speech_queue import DISPLAY_PATTERN, Announcement, Phrase, SpeechQueue, Step
 
 log = logging.getLogger(__name__)
 
@@ -331,12 +332,9 @@ def letter_names(letters: str, lang: str) -> str:
     return " ".join(table.get(letter, letter) for letter in letters.upper())
 
 
-_DISPLAY = re.compile(r"^([A-Za-z]+)-?(\d+)$")
-
-
 def spoken_number(display: str, lang: str) -> str:
     """A ticket number for the ear: "A-012" → kk "А он екі", ru "А двенадцать", en "A-twelve"."""
-    match = _DISPLAY.match(display.strip())
+    match = DISPLAY_PATTERN.match(display.strip())
     if match is None:
         return display
     letters, digits = match.groups()
@@ -375,12 +373,14 @@ def desk_phrase(label: str, lang: str, *, spoken: bool = True) -> str:
 def announcement_text(display: str, desk_label: str, lang: str, *, spoken: bool = True) -> str:
     """The call in one language; ``spoken`` reads numbers as words for a voice.
 
-    kk "Талон А он екі, үшінші терезеге өтіңіз"; with ``spoken=False`` the written form
-    "Талон A-012, 3-терезеге өтіңіз".
+    kk "А он екі, үшінші терезеге"; with ``spoken=False`` the written form
+    "A-012, 3-терезеге". Short on purpose: while calls queue up, every second of a
+    phrase is a second the next visitor waits to hear their number.
     """
     _ = gettext_for(lang)
-    # {desk} is the desk's label in the case the sentence needs (kk, ru: the dative).
-    template = _("Ticket {number}, please go to {desk}")
+    # {desk} is the desk's label in the case the sentence needs (kk, ru: the dative);
+    # ru "{number}, к {desk}", kk "{number}, {desk}" (the dative says "to").
+    template = _("{number}, {desk}")
     number = spoken_number(display, lang) if spoken else display
     return template.format(number=number, desk=desk_phrase(desk_label, lang, spoken=spoken))
 
@@ -391,53 +391,6 @@ def estimate_seconds(text: str) -> float:
 
 
 # -- what is said ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """One language's part of an announcement."""
-
-    lang: str
-    text: str
-    display: str
-    desk_code: str
-
-    def clips(self) -> list[str] | None:
-        """Clip names for a recorded voice, or None when the number is out of their range."""
-        match = _DISPLAY.match(self.display.strip())
-        if match is None:
-            return None
-        letters, digits = match.groups()
-        n = int(digits)
-        if n >= 1000:
-            return None
-        names = ["ticket", *(f"letter-{letter}" for letter in letters.upper())]
-        parts: list[int] = []
-        hundreds, rest = divmod(n, 100)
-        if hundreds:
-            parts.append(hundreds * 100)
-        if rest >= 20:
-            parts.append(rest - rest % 10)
-            rest %= 10
-        if rest or not parts:
-            parts.append(rest)
-        names += [f"number-{part}" for part in parts]
-        names.append(f"desk-{self.desk_code}")
-        return names
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """A call to announce: chime, then one phrase per language."""
-
-    display: str
-    desk_code: str
-    phrases: tuple[Phrase, ...]
-    seq: int = field(default=0, compare=False)
-
-    @property
-    def texts(self) -> dict[str, str]:
-        return {p.lang: p.text for p in self.phrases}
 
 
 class SpeechEngine(Protocol):
@@ -806,16 +759,17 @@ def default_engines() -> list[SpeechEngine]:
 
 
 class Announcer(QObject):
-    """Announces calls one after another: chime, then each hall language in turn.
+    """Announces calls one after another: a chime, the visitor's own language, then the
+    other hall languages while no other call waits (the order is ``SpeechQueue``'s).
 
-    Announcements queue up in order; the next step starts only when the previous one has
-    finished (an engine's own signal, or a watchdog if it never reports), so two calls in
-    the same second are both heard, never over each other.
+    The next step starts only when the previous one has finished (an engine's own signal,
+    or a watchdog if it never reports), so two calls in the same second are both heard,
+    never over each other, and the second is heard right after the first one's phrase.
 
     Signals:
-        announcement_started(Announcement): its chime begins.
+        announcement_started(Announcement): its chime, or its first phrase, begins.
         phrase_started(str, str, str): language, text and engine of a phrase as it begins.
-        announcement_finished(Announcement): its last language has been said.
+        announcement_finished(Announcement): nothing more of it will be said.
         idle(): nothing is left to say.
     """
 
@@ -835,14 +789,14 @@ class Announcer(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.languages = tuple(languages)
+        self._languages = tuple(languages)
         self.engines: list[SpeechEngine] = list(default_engines() if engines is None else engines)
         if chime is None and use_chime:
             chime = WavPlayer(CHIME, self)
         self.chime = chime if use_chime else None
         self.pause_ms = pause_ms
-        self._queue: deque[Announcement] = deque()
-        self._steps: deque[Callable[[Callable[[], None]], float]] = deque()
+        self._speech = SpeechQueue(chime=self.chime is not None)
+        self._running = False
         self._current: Announcement | None = None
         self._engine: SpeechEngine | None = None
         self._step = 0
@@ -852,37 +806,83 @@ class Announcer(QObject):
         self._watchdog.timeout.connect(self._stuck)
         if not self.engines:
             _warn_once("no-engine", "announcements: no speech engine (install espeak-ng); silent")
+        log.info("announcements: %s", self.describe())
 
     # -- public --------------------------------------------------------------------------
 
-    def announce(self, display: str, desk_code: str, desk_labels: dict[str, str]) -> Announcement:
-        """Queue a call: "A-012" to the desk with these labels (one per language)."""
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The hall's languages, in the order the hall gives them."""
+        return self._languages
+
+    @languages.setter
+    def languages(self, languages: Iterable[str]) -> None:
+        languages = tuple(languages)
+        if languages != self._languages:
+            self._languages = languages
+            log.info("announcements: %s", self.describe())
+
+    def engine_for(self, lang: str) -> str:
+        """The name of the engine that would say a call in ``lang`` ("silent" if none)."""
+        probe = Phrase(lang, "", "A-001", "")
+        return next((e.name for e in self.engines if e.can_say(probe)), "silent")
+
+    def describe(self) -> str:
+        """The engines and languages in use, for the log: what a hall technician checks first."""
+        engines = ", ".join(e.name for e in self.engines) or "none"
+        langs = ", ".join(f"{lang} ({self.engine_for(lang)})" for lang in self._languages)
+        chime = "chime" if self.chime is not None else "no chime"
+        return (
+            f"speech engines {engines}; languages {langs}; {chime}; "
+            "the visitor's language first, the others while no call waits"
+        )
+
+    def order(self, lang: str | None) -> tuple[str, ...]:
+        """The hall's languages with ``lang`` (the visitor's) first, when the hall has it."""
+        if lang in self._languages:
+            return (lang, *(other for other in self._languages if other != lang))
+        return self._languages
+
+    def announce(
+        self,
+        display: str,
+        desk_code: str,
+        desk_labels: dict[str, str],
+        *,
+        lang: str | None = None,
+    ) -> Announcement:
+        """Queue a call: "A-012" to the desk with these labels (one per language), said
+        first in ``lang``, the language the visitor chose at the kiosk."""
         phrases = tuple(
             Phrase(
-                lang,
-                announcement_text(display, pick(desk_labels, lang) or desk_code, lang),
+                each,
+                announcement_text(display, pick(desk_labels, each) or desk_code, each),
                 display,
                 desk_code,
             )
-            for lang in self.languages
+            for each in self.order(lang)
         )
         item = Announcement(display, desk_code, phrases, next(self._seq))
-        self._queue.append(item)
-        if self._current is None:
-            QTimer.singleShot(0, self._next_announcement)
+        self._speech.add(item)
+        if not self._running:
+            self._running = True
+            QTimer.singleShot(0, self._next_step)
         return item
+
+    def withdraw(self, display: str) -> None:
+        """The call of ``display`` has ended: what is left of it is not said."""
+        self._speech.withdraw(display)
 
     def pending(self) -> int:
         """Announcements waiting behind the one being said."""
-        return len(self._queue)
+        return self._speech.pending()
 
     def is_busy(self) -> bool:
-        return self._current is not None or bool(self._queue)
+        return self._running or self._speech.busy()
 
     def clear(self) -> None:
         """Drop everything queued and stop the current announcement."""
-        self._queue.clear()
-        self._steps.clear()
+        self._speech.clear()
         self._watchdog.stop()
         self._step += 1
         if self._engine is not None:
@@ -894,32 +894,30 @@ class Announcer(QObject):
 
     # -- steps ---------------------------------------------------------------------------
 
-    def _next_announcement(self) -> None:
-        if self._current is not None:
-            return
-        if not self._queue:
+    def _next_step(self) -> None:
+        previous = self._current
+        step: Step | None = self._speech.next()
+        item = step.item if step is not None else None
+        if previous is not None and item is not previous:
+            self.announcement_finished.emit(previous)
+        self._current = item
+        self._engine = None
+        if step is None:
+            self._running = False
             self.idle.emit()
             return
-        item = self._current = self._queue.popleft()
-        chime = self.chime
-        if chime is not None:
-            self._steps.append(lambda done: self._play_chime(chime, done))
-        for phrase in item.phrases:
-            self._steps.append(lambda done, p=phrase: self._say(p, done))
-        self.announcement_started.emit(item)
-        self._next_step()
-
-    def _next_step(self) -> None:
-        if not self._steps:
-            item, self._current, self._engine = self._current, None, None
-            if item is not None:
-                self.announcement_finished.emit(item)
-            self._next_announcement()
-            return
-        step = self._steps.popleft()
+        if item is not previous:
+            self.announcement_started.emit(item)
         self._step += 1
         token = self._step
-        limit = step(lambda: self._step_done(token))
+        done = functools.partial(self._step_done, token)
+        if step.phrase is None and self.chime is not None:
+            limit = self._play_chime(self.chime, done)
+        elif step.phrase is not None:
+            limit = self._say(step.phrase, done)
+        else:
+            limit = 0.0
+            done()
         if token == self._step:
             self._watchdog.start(int((limit + WATCHDOG_SLACK_S) * 1000))
 
@@ -929,7 +927,7 @@ class Announcer(QObject):
         self._step += 1
         self._watchdog.stop()
         # Never recurse from inside an engine's callback; a short breath between parts.
-        QTimer.singleShot(self.pause_ms if self._steps else 0, self._next_step)
+        QTimer.singleShot(self.pause_ms if self._speech.busy() else 0, self._next_step)
 
     def _stuck(self) -> None:
         log.warning("announcements: a step did not finish in time; going on")
@@ -939,7 +937,6 @@ class Announcer(QObject):
         QTimer.singleShot(0, self._next_step)
 
     def _play_chime(self, chime: Sound, done: Callable[[], None]) -> float:
-        self._engine = None
         chime.play(done)
         return chime.duration()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import shiboken6
@@ -25,10 +24,12 @@ from kiosk.errors import KezekError
 from kiosk.i18n import gettext_for, pick
 from kiosk.models import EventKind
 from kiosk.queue import QueueService
-from kiosk.views import Catalog, EventView, Snapshot
+from kiosk.views import Catalog, EventView, ServiceLoad, Snapshot
 from ui.admin_exit import GuardedWindow
 from ui.announcer import Announcer
+from ui.call_list import Call, CallList
 from ui.feed import EventBridge
+from ui.line_breaks import break_words
 from ui.ops import run_op
 from ui.theme import ACCENT, INK
 
@@ -56,7 +57,7 @@ HallBoard QLabel {{ color: white; background: transparent; }}
 QWidget#boardHeader {{ background: {PANEL}; }}
 QLabel#sectionTitle {{ color: {SOFT}; }}
 QLabel#hallSub, QLabel#date, QLabel#otherLabels, QLabel#agency, QLabel#rowSub,
-QLabel#serviceName {{ color: {SOFT}; }}
+QLabel#waitingTime {{ color: {SOFT}; }}
 QFrame#callPanel {{ background: {PANEL}; border-radius: 24px; }}
 QFrame#callPanel[fresh="true"] {{ background: {ACCENT}; }}
 QFrame#callPanel[fresh="true"] QLabel {{ color: {INK}; }}
@@ -67,20 +68,6 @@ QFrame#waitingPanel {{ background: {PANEL}; border-radius: 24px; }}
 QLabel#prefix {{ background: white; color: {NIGHT}; border-radius: 10px; }}
 QLabel#storeNote {{ color: {NOTE}; }}
 """
-
-
-@dataclass(frozen=True)
-class Call:
-    """A call on the board: which ticket, to which desk, when it was shown."""
-
-    display: str
-    desk_code: str
-    agency_code: str
-    service_code: str
-    ticket_id: int | None
-    event_id: int
-    shown_at: float
-    recall: bool = False
 
 
 class ElidedLabel(QLabel):
@@ -114,6 +101,24 @@ class ElidedLabel(QLabel):
     def refit(self) -> None:
         """Shorten again after a change of font."""
         self._elide()
+
+
+class WrappedLabel(ElidedLabel):
+    """A label whose text breaks into lines between words; what does not fit ends in "…"
+    after the last whole word (never "Бизнес…" for "Бизнесті мемлекеттік қолдау")."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, max_lines: int = 2) -> None:
+        self.max_lines = max_lines
+        super().__init__(text, parent)
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        if width <= 0:
+            QLabel.setText(self, self.full_text)
+            return
+        metrics = self.fontMetrics()
+        lines = break_words(self.full_text, width, metrics.horizontalAdvance, self.max_lines)
+        QLabel.setText(self, "\n".join(lines))
 
 
 def _label(name: str, parent: QWidget | None = None, *, elide: bool = False) -> QLabel:
@@ -173,21 +178,43 @@ class _RecentRow(QFrame):
 
 
 class _ServiceRow(QWidget):
-    """Waiting in one service: its letter, its name, how many wait."""
+    """Waiting in one service: its letter, its name in whole words, how many wait, how long."""
 
     def __init__(self) -> None:
         super().__init__()
         self.prefix = _label("prefix")
         self.prefix.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.name = _label("serviceName", elide=True)
+        self.name: WrappedLabel = WrappedLabel()
+        self.name.setObjectName("serviceName")
         self.count = _label("waitingCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.wait = _label("waitingTime")
+        self.wait.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.figures = QGridLayout()
+        self.figures.setSpacing(0)
+        self.figures.setHorizontalSpacing(12)
+        self._stacked: bool | None = None
+        self.stack_figures(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        layout.addWidget(self.prefix)
+        layout.addWidget(self.prefix, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.name, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(self.figures)
+
+    def stack_figures(self, stacked: bool) -> None:
+        """The wait under the count (names on two lines), or beside it (names on one)."""
+        if stacked == self._stacked:
+            return
+        self._stacked = stacked
+        self.figures.removeWidget(self.count)
+        self.figures.removeWidget(self.wait)
+        if stacked:
+            self.figures.addWidget(self.count, 0, 0)
+            self.figures.addWidget(self.wait, 1, 0)
+        else:
+            self.figures.addWidget(self.wait, 0, 0)
+            self.figures.addWidget(self.count, 0, 1)
 
 
 class HallBoard(GuardedWindow):
@@ -228,7 +255,7 @@ class HallBoard(GuardedWindow):
         self.highlight_s = highlight_s
         self.catalog: Catalog | None = None
         self.snapshot: Snapshot | None = None
-        self.calls: list[Call] = []
+        self.calls = CallList(recent + 1)
         self.lang = "kk"
         self._feed_ok = True
         self._load_ok = True
@@ -262,6 +289,8 @@ class HallBoard(GuardedWindow):
         if language_cycle_s > 0:
             self._cycle.start(int(language_cycle_s * 1000))
         self.guard(queue, fullscreen, lang=lambda: self.lang, languages=self.languages)
+        if announcer is None:
+            log.info("board: announcements off")
         if bridge is not None:
             bridge.events.connect(self._on_events)
             bridge.store_state_changed.connect(self._on_feed_state)
@@ -384,8 +413,9 @@ class HallBoard(GuardedWindow):
             grid.addWidget(self.call_panel, 0, 0, 1, 2)
             grid.addWidget(self.recent_box, 1, 0)
             grid.addWidget(self.waiting_panel, 1, 1)
-            grid.setColumnStretch(0, 63)
-            grid.setColumnStretch(1, 37)
+            # The waiting list needs the room: names in words, in two columns for a big hall.
+            grid.setColumnStretch(0, 36)
+            grid.setColumnStretch(1, 64)
             grid.setRowStretch(1, 1)
             self.call_grid.addWidget(self.call_number, 0, 0)
             self.call_grid.addWidget(self.call_arrow, 0, 1)
@@ -403,7 +433,7 @@ class HallBoard(GuardedWindow):
             self.call_grid.addLayout(self.call_where, 1, 1)
             self.call_grid.setColumnStretch(1, 1)
             self.call_grid.setColumnStretch(2, 0)
-        columns = 2 if landscape else 1
+        columns = 1
         per_column = -(-len(self.rows) // columns)
         for index, recent_row in enumerate(self.rows):
             self.recent_grid.removeWidget(recent_row)
@@ -445,11 +475,15 @@ class HallBoard(GuardedWindow):
         font(self.call_desk, 120 if landscape else 100, True)
         font(self.call_other, 46)
         font(self.call_agency, 36)
+        # Landscape, or a big hall's long waiting list: the earlier calls are more compact.
+        compact = landscape or len(self.service_rows) > 8
+        number, arrow, desk, sub = (42, 30, 32, 17) if compact else (58, 40, 44, 24)
+        self.recent_grid.setVerticalSpacing(px(2 if compact else 6))
         for recent_row in self.rows:
-            font(recent_row.number, 58, True)
-            font(recent_row.arrow, 40)
-            font(recent_row.desk, 44, True)
-            font(recent_row.sub, 24)
+            font(recent_row.number, number, True)
+            font(recent_row.arrow, arrow)
+            font(recent_row.desk, desk, True)
+            font(recent_row.sub, sub)
             recent_row.layout().setContentsMargins(px(16), px(2), px(16), px(4))
             # Arrows and desks line up down the list, whatever the letters' widths.
             widest = recent_row.number.fontMetrics().horizontalAdvance("W-000")
@@ -468,18 +502,26 @@ class HallBoard(GuardedWindow):
         rows = max(1, -(-len(self.service_rows) // columns))
         # Landscape: the column beside the calls has room to spare for larger letters.
         scale = min(1.25, 9 / rows) if self._landscape else min(1.0, 8 / rows)
+        # A whole name in smaller letters helps more than a large one cut to "Бизнесті …":
+        # a landscape board with many services puts the wait beside the count, not under
+        # it, and gives the two lines of name the row's height.
+        dense = bool(self._landscape) and rows > 6
+        service_row.stack_figures(not dense)
         for widget, size, bold in (
             (service_row.prefix, 34, True),
-            (service_row.name, 28, False),
+            (service_row.name, 22 if dense else 28, False),
             (service_row.count, 40, True),
+            (service_row.wait, 24, False),
         ):
             f = QFont(widget.font())
             f.setPixelSize(max(8, round(size * scale * unit)))
             f.setBold(bold)
             widget.setFont(f)
         service_row.prefix.setFixedWidth(round(60 * scale * unit))
+        service_row.prefix.setFixedHeight(round(52 * scale * unit))
         service_row.count.setMinimumWidth(round(64 * scale * unit))
-        self.waiting_grid.setVerticalSpacing(round(10 * scale * unit))
+        service_row.name.refit()
+        self.waiting_grid.setVerticalSpacing(round((6 if dense else 12) * scale * unit))
 
     # -- texts -----------------------------------------------------------------------------
 
@@ -554,7 +596,7 @@ class HallBoard(GuardedWindow):
             _put(self.call_number, "")
             _show(self.call_arrow, False)
             _ = gettext_for(self.lang)
-            _put(self.call_desk, _("No calls yet"))
+            _put(self.call_desk, _("Wait for your number"))
             _put(self.call_other, "")
             _put(self.call_agency, "")
             _set_fresh(self.call_panel, False)
@@ -628,14 +670,31 @@ class HallBoard(GuardedWindow):
             self.waiting_grid.addWidget(service_row, index // columns, index % columns)
         for column in range(4):
             self.waiting_grid.setColumnStretch(column, 1 if column < columns else 0)
+        if self._landscape is not None:
+            self._apply_sizes()  # the calls' sizes depend on how long the list is
 
     def _service_columns(self, count: int) -> tuple[int, bool]:
-        """Columns for the waiting list, and whether names fit beside the letters."""
-        if self._landscape:
-            return (1, True) if count <= 9 else (3, False)
+        """Columns for the waiting list, and whether names fit beside the letters.
+
+        A visitor looks for their service by name (the letter is on the ticket, but not
+        in their head): names are shown up to 24 services, letters alone only beyond.
+        """
         if count <= 8:
             return 1, True
-        return (2, True) if count <= 16 else (4, False)
+        if count <= 24:
+            return 2, True
+        return (3, False) if self._landscape else (4, False)
+
+    def _wait_text(self, load: ServiceLoad) -> str:
+        """About how long a new ticket waits; why nobody is called when no desk is open."""
+        _ = gettext_for(self.lang)
+        if load.closed_today:
+            return _("closed")
+        if load.open_desks == 0:
+            return _("no open desk")
+        if load.waiting == 0:
+            return ""
+        return "≈ " + _("{n} min").format(n=max(1, load.estimated_wait_min))
 
     def _render_services(self) -> None:
         snapshot = self.snapshot
@@ -649,6 +708,7 @@ class HallBoard(GuardedWindow):
             _put(service_row.prefix, load.prefix)
             _put(service_row.name, pick(load.name, self.lang))
             _put(service_row.count, str(load.waiting))
+            _put(service_row.wait, self._wait_text(load))
 
     # -- the store -------------------------------------------------------------------------
 
@@ -663,14 +723,18 @@ class HallBoard(GuardedWindow):
         self._load_seq += 1
         seq = self._load_seq
 
+        since = time.monotonic()
+
         def load() -> tuple[Catalog | None, Snapshot]:
             return (queue.catalog() if with_catalog else None), queue.snapshot()
 
         run_op(
-            load, lambda result: self._loaded(seq, result), lambda exc: self._load_failed(seq, exc)
+            load,
+            lambda result: self._loaded(seq, result, since),
+            lambda exc: self._load_failed(seq, exc),
         )
 
-    def _loaded(self, seq: int, result: tuple[Catalog | None, Snapshot]) -> None:
+    def _loaded(self, seq: int, result: tuple[Catalog | None, Snapshot], since: float) -> None:
         if not shiboken6.isValid(self) or seq != self._load_seq:
             return  # closed meanwhile, or a newer load is on its way
         catalog, snapshot = result
@@ -683,8 +747,7 @@ class HallBoard(GuardedWindow):
             if self.announcer is not None:
                 self.announcer.languages = tuple(catalog.languages)
         self.snapshot = snapshot
-        if first:
-            self._seed_calls(snapshot)
+        self._sync_calls(snapshot, since, seed=first)
         self._load_ok = True
         self._update_store_state()
         self._layout_services()
@@ -702,23 +765,13 @@ class HallBoard(GuardedWindow):
         self._update_store_state()
         QTimer.singleShot(RETRY_MS, self, lambda: self.refresh())
 
-    def _seed_calls(self, snapshot: Snapshot) -> None:
-        """A fresh board shows the tickets now at desks, newest first, without announcing them."""
-        zone_desks = self._zone_desks()
-        current = [
-            (desk.current.called_at, desk.code, desk.current)
-            for desk in snapshot.desks
-            if desk.current is not None
-            and desk.current.called_at is not None
-            and (zone_desks is None or desk.code in zone_desks)
-        ]
-        current.sort(key=lambda item: item[0], reverse=True)
-        seeded = [
-            Call(t.display, code, t.agency_code, t.service_code, t.id, 0, -self.highlight_s)
-            for _at, code, t in current
-        ]
-        known = {c.display for c in self.calls}
-        self.calls = (self.calls + [c for c in seeded if c.display not in known])[: self.recent + 1]
+    def _sync_calls(self, snapshot: Snapshot, since: float, *, seed: bool) -> None:
+        """Drop calls the snapshot shows have ended (an event missed across a reconnect, a
+        new day); a fresh board also shows the calls now open, without announcing them."""
+        dropped = self.calls.sync(snapshot, since=since, seed=seed, desks=self._zone_desks())
+        for call in dropped:
+            if self.announcer is not None:
+                self.announcer.withdraw(call.display)
 
     def _on_feed_state(self, ok: bool) -> None:
         self._feed_ok = ok
@@ -746,47 +799,36 @@ class HallBoard(GuardedWindow):
             return
         changed = False
         reload_catalog = False
+        desks = self._zone_desks()
+        shown: list[Call] = []
         for event in events:
-            desk = event.data.get("desk") or event.desk_code
-            if event.kind in (EventKind.CALLED, EventKind.RECALLED) and desk:
-                self._show_call(event, desk)
-                if desk not in self.catalog.desk_labels:
-                    reload_catalog = True
-            elif event.kind in (EventKind.RETURNED, EventKind.CANCELLED):
-                # The call no longer stands: the visitor is back in the queue or has left.
-                self.calls = [c for c in self.calls if c.ticket_id != event.ticket_id]
+            change = self.calls.follow(event, time.monotonic(), desks=desks)
+            if change.shown is not None:
                 changed = True
+                shown.append(change.shown)
+                if change.shown.desk_code not in self.catalog.desk_labels:
+                    reload_catalog = True
+            elif change.ended is not None:
+                changed = True
+                shown = [c for c in shown if c.display != change.ended.display]
+                if self.announcer is not None:
+                    self.announcer.withdraw(change.ended.display)
             elif event.kind == EventKind.HALL_LOADED:
                 reload_catalog = True
         if changed:
             self._render_calls()
+        for call in shown:
+            self._announce(call)
         if reload_catalog:
             self.refresh(catalog=True)
         else:
             self._debounce.start()
 
-    def _show_call(self, event: EventView, desk: str) -> None:
-        zone_desks = self._zone_desks()
-        if zone_desks is not None and desk not in zone_desks:
-            return
-        display = str(event.data.get("display") or "")
-        if not display:
-            return
-        call = Call(
-            display=display,
-            desk_code=desk,
-            agency_code=str(event.data.get("agency") or ""),
-            service_code=str(event.data.get("service") or ""),
-            ticket_id=event.ticket_id,
-            event_id=event.id,
-            shown_at=time.monotonic(),
-            recall=event.kind == EventKind.RECALLED,
-        )
-        # One line per number: a recall or a transfer's new call moves it to the top.
-        self.calls = [call, *(c for c in self.calls if c.display != display)][: self.recent + 1]
-        self._render_calls()
+    def _announce(self, call: Call) -> None:
         if self.announcer is not None:
-            self.announcer.announce(display, desk, self.desk_labels(desk))
+            self.announcer.announce(
+                call.display, call.desk_code, self.desk_labels(call.desk_code), lang=call.lang
+            )
         self.call_shown.emit(call)
 
     def visible_calls(self) -> list[tuple[str, str]]:

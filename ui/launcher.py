@@ -8,7 +8,6 @@ the terminal's ``kezek.toml``: every setting reaches the window through ``FaceOp
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -22,8 +21,6 @@ from kiosk.terminal_config import TerminalConfig
 from printing.printers import Printer, open_printer
 from ui.app import application, install_qt_translations
 from ui.feed import EventBridge
-
-log = logging.getLogger(__name__)
 
 # Window sizes when not in full screen: landscape, and portrait for a 1080x1920 kiosk.
 LANDSCAPE = (1920, 1080)
@@ -142,8 +139,6 @@ def build_board(queue: QueueService, options: FaceOptions, bridge: EventBridge |
         from ui.announcer import Announcer
 
         announcer = Announcer(options.languages)
-    else:
-        log.info("speech is off for this board (speech = false): calls are shown, not spoken")
     return HallBoard(queue, bridge, announcer, zone=options.zone, fullscreen=options.fullscreen)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gettext
+import itertools
+import logging
 import shutil
 import struct
 import time
@@ -20,7 +22,6 @@ from ui.announcer import (
     Announcer,
     ClipEngine,
     EspeakEngine,
-    Phrase,
     WavPlayer,
     announcement_text,
     desk_phrase,
@@ -32,12 +33,13 @@ from ui.announcer import (
     synthesize_wav,
     wav_seconds,
 )
+from ui.speech_queue import Announcement, Phrase, SpeechQueue
 
-TEMPLATE = "Ticket {number}, please go to {desk}"
+TEMPLATE = "{number}, {desk}"
 # The translations proposed for the catalogs (resources/locale/*/kezek.po).
 PROPOSED = {
-    "kk": "Талон {number}, {desk} өтіңіз",
-    "ru": "Талон {number}, пройдите к {desk}",
+    "kk": "{number}, {desk}",
+    "ru": "{number}, к {desk}",
 }
 
 
@@ -218,27 +220,27 @@ def test_desk_labels_take_the_case_the_sentence_needs() -> None:
             "A-012",
             ("3-терезе", "Окно 3", "Desk 3"),
             (
-                "Талон А он екі, үшінші терезеге өтіңіз",
-                "Талон А двенадцать, пройдите к окну три",
-                "Ticket A-twelve, please go to Desk three",
+                "А он екі, үшінші терезеге",
+                "А двенадцать, к окну три",
+                "A-twelve, Desk three",
             ),
         ),
         (
             "B-105",
             ("10-терезе", "Окно 10", "Desk 10"),
             (
-                "Талон бэ жүз бес, оныншы терезеге өтіңіз",
-                "Талон бэ сто пять, пройдите к окну десять",
-                "Ticket B-one hundred and five, please go to Desk ten",
+                "бэ жүз бес, оныншы терезеге",
+                "бэ сто пять, к окну десять",
+                "B-one hundred and five, Desk ten",
             ),
         ),
         (
             "L-040",
             ("2-кабинет", "Кабинет 2", "Room 2"),
             (
-                "Талон эл қырық, екінші кабинетке өтіңіз",
-                "Талон эль сорок, пройдите к кабинету два",
-                "Ticket L-forty, please go to Room two",
+                "эл қырық, екінші кабинетке",
+                "эль сорок, к кабинету два",
+                "L-forty, Room two",
             ),
         ),
     ],
@@ -255,15 +257,9 @@ def test_the_call_is_said_in_each_language(
 
 @pytest.mark.usefixtures("proposed")
 def test_the_written_call_keeps_the_ticket_as_printed() -> None:
-    assert announcement_text("A-012", "3-терезе", "kk", spoken=False) == (
-        "Талон A-012, 3-терезеге өтіңіз"
-    )
-    assert announcement_text("A-012", "Окно 3", "ru", spoken=False) == (
-        "Талон A-012, пройдите к окну 3"
-    )
-    assert announcement_text("A-012", "Desk 3", "en", spoken=False) == (
-        "Ticket A-012, please go to Desk 3"
-    )
+    assert announcement_text("A-012", "3-терезе", "kk", spoken=False) == "A-012, 3-терезеге"
+    assert announcement_text("A-012", "Окно 3", "ru", spoken=False) == "A-012, к окну 3"
+    assert announcement_text("A-012", "Desk 3", "en", spoken=False) == "A-012, Desk 3"
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -275,24 +271,29 @@ def test_the_catalogs_hold_the_call_template(lang: str) -> None:
 # -- the queue -----------------------------------------------------------------------------
 
 
-def test_announcements_queue_up_and_never_overlap(qtbot: QtBot) -> None:
+def test_calls_in_a_burst_are_each_heard_in_their_own_language_and_never_overlap(
+    qtbot: QtBot,
+) -> None:
     engine = RecordingEngine(seconds=0.03)
     chime = FakeChime(engine.spans)
     announcer = Announcer(engines=[engine], chime=chime, pause_ms=5)
     finished: list[str] = []
     announcer.announcement_finished.connect(lambda item: finished.append(item.display))
     with qtbot.waitSignal(announcer.idle, timeout=10_000):
-        for display, desk in (("A-001", "D1"), ("A-002", "D2"), ("B-001", "D1")):
-            announcer.announce(display, desk, {"kk": f"{desk}-терезе", "ru": desk, "en": desk})
+        for display, desk, lang in (
+            ("A-001", "D1", "ru"),
+            ("A-002", "D2", "en"),
+            ("B-001", "D1", None),
+        ):
+            labels = {"kk": f"{desk}-терезе", "ru": desk, "en": desk}
+            announcer.announce(display, desk, labels, lang=lang)
         assert announcer.pending() >= 2
     assert finished == ["A-001", "A-002", "B-001"]
     order = [name for name, _start, _end in engine.spans]
-    assert order == [
-        part
-        for display in ("A-001", "A-002", "B-001")
-        for part in ("chime", f"kk:{display}", f"ru:{display}", f"en:{display}")
-    ]
-    for (_a, _s, end), (_b, start, _e) in zip(engine.spans, engine.spans[1:], strict=False):
+    # One chime for the burst; each call in its visitor's language while others wait;
+    # the last one (no language chosen: the hall's order) in every language.
+    assert order == ["chime", "ru:A-001", "en:A-002", "kk:B-001", "ru:B-001", "en:B-001"]
+    for (_a, _s, end), (_b, start, _e) in itertools.pairwise(engine.spans):
         assert start >= end, "two parts were heard at once"
     assert not announcer.is_busy()
 
@@ -338,20 +339,20 @@ def tone(path: Path, seconds: float, rate: int = 16_000) -> Path:
 def test_clips_are_joined_in_order_into_one_file(tmp_path: Path, qtbot: QtBot) -> None:
     voice = tmp_path / "voice"
     (voice / "en").mkdir(parents=True)
-    for name in ("ticket", "letter-A", "number-100", "number-12", "desk-D3"):
+    for name in ("letter-A", "number-100", "number-12", "desk-D3"):
         tone(voice / "en" / f"{name}.wav", 0.1)
     engine = ClipEngine(voice)
-    phrase = Phrase("en", "Ticket A-one hundred and twelve, please go to Desk three", "A-112", "D3")
-    assert phrase.clips() == ["ticket", "letter-A", "number-100", "number-12", "desk-D3"]
+    phrase = Phrase("en", "A-one hundred and twelve, Desk three", "A-112", "D3")
+    assert phrase.clips() == ["letter-A", "number-100", "number-12", "desk-D3"]
     assert engine.can_say(phrase)
     assert not engine.can_say(Phrase("en", "…", "A-113", "D3"))  # no number-13.wav
     assert not engine.can_say(Phrase("kk", "…", "A-112", "D3"))  # no Kazakh clips
     joined = join_wavs([voice / "en" / f"{n}.wav" for n in phrase.clips() or []], gap_s=0.05)
     assert joined is not None
-    assert wav_seconds(joined) == pytest.approx(5 * 0.1 + 4 * 0.05, abs=0.002)
+    assert wav_seconds(joined) == pytest.approx(4 * 0.1 + 3 * 0.05, abs=0.002)
     joined.unlink()
     tone(voice / "en" / "desk-D3.wav", 0.1, rate=22_050)
-    assert join_wavs([voice / "en" / "ticket.wav", voice / "en" / "desk-D3.wav"]) is None
+    assert join_wavs([voice / "en" / "letter-A.wav", voice / "en" / "desk-D3.wav"]) is None
 
 
 def test_without_an_audio_device_a_sound_still_ends_after_its_length(qtbot: QtBot) -> None:
@@ -392,3 +393,133 @@ def test_an_espeak_announcement_runs_to_its_end_without_sound(qtbot: QtBot) -> N
         announcer.announce("A-001", "D1", {"en": "Desk 1"})
     assert finished.args[0].display == "A-001"
     assert names == ["espeak-ng"]
+
+
+# -- the order of a busy hall ----------------------------------------------------------------
+
+
+def item(display: str, *langs: str) -> Announcement:
+    return Announcement(display, "D1", tuple(Phrase(lang, lang, display, "D1") for lang in langs))
+
+
+def played(queue: SpeechQueue) -> list[str]:
+    steps = []
+    while (step := queue.next()) is not None:
+        steps.append("chime" if step.phrase is None else f"{step.phrase.lang}:{step.item.display}")
+    return steps
+
+
+def test_a_quiet_hall_hears_the_chime_then_every_language_of_a_call() -> None:
+    queue = SpeechQueue()
+    queue.add(item("A-001", "ru", "kk", "en"))
+    assert played(queue) == ["chime", "ru:A-001", "kk:A-001", "en:A-001"]
+    assert not queue.busy()
+
+
+def test_a_waiting_call_cuts_the_other_languages_of_the_one_before() -> None:
+    queue = SpeechQueue()
+    queue.add(item("A-001", "kk", "ru", "en"))
+    assert queue.next() is not None  # the chime
+    first = queue.next()
+    assert first is not None and first.phrase is not None and first.phrase.lang == "kk"
+    queue.add(item("B-002", "ru", "kk", "en"))  # made while A-001 is being said
+    assert played(queue) == ["ru:B-002", "kk:B-002", "en:B-002"]
+
+
+def test_a_call_that_ends_before_it_is_heard_is_not_said_and_a_recall_is_said_once() -> None:
+    queue = SpeechQueue(chime=False)
+    queue.add(item("A-001", "kk", "ru"))
+    queue.next()
+    queue.add(item("A-002", "kk", "ru"))
+    queue.add(item("A-003", "kk", "ru"))
+    queue.add(item("A-003", "kk", "ru"))  # recalled before its turn
+    queue.withdraw("A-002")  # the visitor came meanwhile
+    queue.withdraw("A-001")
+    assert played(queue) == ["kk:A-003", "ru:A-003"]
+
+
+class VirtualClock:
+    """Seconds on a clock that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+
+class ManualEngine(RecordingEngine):
+    """An engine whose phrase ends when the test ends it; it logs when, on a virtual clock."""
+
+    name = "manual"
+
+    def __init__(self, clock: VirtualClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.playing: tuple[str, Callable[[], None]] | None = None
+        self.heard: list[tuple[float, str]] = []
+
+    def say(self, phrase: Phrase, done: Callable[[], None]) -> None:
+        self.said.append(phrase)
+        self.heard.append((self.clock.now, f"{phrase.lang}:{phrase.display}"))
+        self.playing = (phrase.text, done)
+
+
+class ManualChime:
+    def __init__(self, engine: ManualEngine) -> None:
+        self.engine = engine
+
+    def play(self, done: Callable[[], None]) -> None:
+        self.engine.heard.append((self.engine.clock.now, "chime"))
+        self.engine.playing = ("", done)
+
+    def duration(self) -> float:
+        return CHIME_S
+
+
+CHIME_S = 0.9  # resources/sounds/chime.wav
+LATENCY_S = 0.6  # from the desk's click to the board (measured on a real hall)
+PAUSE_S = 0.35  # announcer.PAUSE_MS
+
+
+def test_a_second_call_is_heard_in_its_own_language_right_after_the_current_phrase(
+    qtbot: QtBot,
+) -> None:
+    # A-005 (a Kazakh ticket) is called at 0 s; B-002 (a Russian ticket) 0.7 s later.
+    # Each phrase lasts as long as a voice takes to say it (estimate_seconds).
+    clock = VirtualClock()
+    engine = ManualEngine(clock)
+    announcer = Announcer(engines=[engine], chime=ManualChime(engine), pause_ms=0)
+    labels = {"kk": "5-терезе", "ru": "Окно 5", "en": "Desk 5"}
+    clock.now = LATENCY_S
+    announcer.announce("A-005", "D5", labels, lang="kk")
+    second_called_at, second_announced = 0.7, False
+    while True:
+        qtbot.waitUntil(lambda: engine.playing is not None or not announcer.is_busy())
+        if engine.playing is None:
+            break
+        text, done = engine.playing
+        engine.playing = None
+        ends = clock.now + (CHIME_S if not text else announcer_module.estimate_seconds(text))
+        if not second_announced and ends >= second_called_at + LATENCY_S:
+            second_announced = True  # arrives while this part is being played
+            announcer.announce("B-002", "D2", {"kk": "2-терезе", "ru": "Окно 2"}, lang="ru")
+        clock.now = ends + PAUSE_S
+        done()
+    order = [what for _at, what in engine.heard]
+    assert order == ["chime", "kk:A-005", "ru:B-002", "kk:B-002", "en:B-002"]
+    heard_at = dict((what, at) for at, what in engine.heard)
+    first_heard_after_call = heard_at["ru:B-002"] - second_called_at
+    # Before: the chime and all three languages of A-005 first, 11.7 s after the call.
+    assert first_heard_after_call < 6.0, f"B-002 first heard {first_heard_after_call:.1f} s late"
+    assert heard_at["kk:A-005"] == pytest.approx(LATENCY_S + CHIME_S + PAUSE_S)
+
+
+def test_the_log_says_which_engine_speaks_which_language(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    russian_only = RecordingEngine(langs=("ru",))
+    russian_only.name = "espeak-ng"
+    with caplog.at_level(logging.INFO, logger="ui.announcer"):
+        announcer = Announcer(("kk", "ru"), engines=[russian_only], use_chime=False)
+        announcer.languages = ("kk", "ru", "en")
+    lines = [r.getMessage() for r in caplog.records if r.name == "ui.announcer"]
+    assert any("espeak-ng" in line and "kk (silent)" in line for line in lines), lines
+    assert "ru (espeak-ng)" in lines[-1] and "en (silent)" in lines[-1], lines

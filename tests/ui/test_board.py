@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing as mp
 import threading
 from collections.abc import Callable, Iterator
@@ -107,17 +108,19 @@ def test_a_fresh_board_shows_the_hall_the_clock_and_no_history(hall: Hall) -> No
 def test_a_call_from_another_thread_appears_with_its_desk_and_agency(
     hall: Hall, qtbot: QtBot
 ) -> None:
-    hall.queue.issue("ENT-REG")
+    hall.queue.issue("ENT-REG", lang="en")
     hall.queue.issue("ENT-REG")
     with qtbot.waitSignal(hall.board.call_shown, timeout=WAIT_MS) as shown:
         in_thread(lambda: hall.queue.call_next("D1"))
     assert shown.args[0].display == "A-001"
+    assert shown.args[0].lang == "en"
     board = hall.board
     assert board.visible_calls() == [("A-001", "Desk 1 kk")]
     assert board.call_other.full_text == "Desk 1 ru · Desk 1"
     assert board.call_agency.full_text == "Entrepreneurship kk"
     assert board.call_panel.property("fresh") is True
-    qtbot.waitUntil(lambda: spoken(hall.engine) == [("A-001", lang) for lang in ("kk", "ru", "en")])
+    # The visitor's language first (English, chosen at the kiosk), then the hall's.
+    qtbot.waitUntil(lambda: spoken(hall.engine) == [("A-001", lang) for lang in ("en", "kk", "ru")])
     # The waiting count follows: one of the two tickets is still waiting.
     qtbot.waitUntil(lambda: board.service_rows["ENT-REG"].count.text() == "1", timeout=WAIT_MS)
 
@@ -150,9 +153,12 @@ def test_two_calls_in_the_same_second_both_appear_and_both_are_announced_in_orde
     assert board.visible_calls() == [("A-002", "Desk 2 kk"), ("A-001", "Desk 1 kk")]
     assert all(row.property("fresh") for row in board.rows[:1])
     qtbot.waitUntil(lambda: not hall.announcer.is_busy(), timeout=WAIT_MS)
-    assert spoken(hall.engine) == [
-        (display, lang) for display in ("A-001", "A-002") for lang in ("kk", "ru", "en")
-    ]
+    said = spoken(hall.engine)
+    # Each in its visitor's language (ru, the default) first; the last call in all three;
+    # the first one's other languages only if it was over before the second arrived.
+    assert said[0] == ("A-001", "ru")
+    assert said[-3:] == [("A-002", lang) for lang in ("ru", "kk", "en")]
+    assert set(said[:-3]) <= {("A-001", lang) for lang in ("ru", "kk", "en")}
     spans = hall.engine.spans
     assert all(later[1] >= earlier[2] for earlier, later in itertools.pairwise(spans))
 
@@ -170,7 +176,8 @@ def test_a_recall_shows_and_announces_the_ticket_again(hall: Hall, qtbot: QtBot)
     assert shown.args[0].recall
     assert board.visible_calls() == [("A-001", "Desk 1 kk"), ("L-001", "Desk 3 kk")]
     qtbot.waitUntil(lambda: not hall.announcer.is_busy(), timeout=WAIT_MS)
-    assert [d for d, lang in spoken(hall.engine) if lang == "kk"] == ["A-001", "L-001", "A-001"]
+    heard = [display for display, _group in itertools.groupby(d for d, _l in spoken(hall.engine))]
+    assert heard == ["A-001", "L-001", "A-001"]
 
 
 def test_an_unreachable_store_is_noted_and_the_last_calls_stay(hall: Hall, qtbot: QtBot) -> None:
@@ -263,6 +270,17 @@ def test_a_full_hall_fits_the_screen_in_landscape_and_portrait(
         assert board.call_desk.text() == board.call_desk.full_text  # the desk is never cut
         assert all(row.desk.text() == row.desk.full_text for row in board.rows)
         assert board.call_number.font().pixelSize() >= 200
+        loads = {s.code: s for s in queue.snapshot().services}
+        names = {code: load.name["kk"] for code, load in loads.items()}
+        for code, row in board.service_rows.items():
+            assert not row.name.isHidden(), f"{code}: letter only on {size}"
+            shown = " ".join(row.name.text().split("\n"))
+            whole = names[code]
+            if shown != whole:  # shortened: only after a whole word
+                assert shown.endswith(" …"), f"{shown!r} on {size}"
+                assert (whole + " ").startswith(shown[:-2] + " "), f"{shown!r} cut mid-word"
+            if loads[code].waiting:
+                assert row.wait.text(), f"{code}: no wait shown on {size}"
     queue.close()
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
 
@@ -280,4 +298,106 @@ def test_a_fullscreen_board_is_not_closed_by_alt_f4_or_escape(
     assert board.admin_exit is not None
     board.leave_fullscreen()  # an admin's PIN, five taps in the corner
     assert not board.isVisible()
+    qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
+
+
+def end_call(queue: QueueService, action: str, desk: str) -> None:
+    ticket = queue.desk_queue(desk).desk.current
+    assert ticket is not None
+    if action == "transfer":
+        queue.transfer(desk, "ENT-SUP")
+    elif action == "cancel":
+        queue.cancel(ticket.id)
+    elif action == "return_ticket":
+        queue.return_ticket(ticket.id)
+    else:
+        getattr(queue, action)(desk)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "action", ["complete", "no_show", "start", "transfer", "cancel", "return_to_queue"]
+)
+def test_a_call_leaves_the_board_when_its_visit_moves_on(
+    action: str, hall: Hall, qtbot: QtBot
+) -> None:
+    for _ in range(2):
+        hall.queue.issue("ENT-REG")
+    in_thread(lambda: hall.queue.call_next("D1"))
+    with qtbot.waitSignal(hall.board.call_shown, timeout=WAIT_MS):
+        in_thread(lambda: hall.queue.call_next("D2"))
+    board = hall.board
+    qtbot.waitUntil(lambda: len(board.visible_calls()) == 2, timeout=WAIT_MS)
+    # The older call sits in Recent calls, the newer one large: end each in turn.
+    in_thread(lambda: end_call(hall.queue, action, "D1"))
+    qtbot.waitUntil(lambda: board.visible_calls() == [("A-002", "Desk 2 kk")], timeout=WAIT_MS)
+    in_thread(lambda: end_call(hall.queue, action, "D2"))
+    qtbot.waitUntil(lambda: board.visible_calls() == [], timeout=WAIT_MS)
+    assert board.call_number.text() == ""
+    assert board.call_desk.full_text == gettext_for("kk")("Wait for your number")
+    assert all(row.isHidden() for row in board.rows)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_board_started_later_shows_only_the_calls_still_open(
+    queue: QueueService, qtbot: QtBot
+) -> None:
+    for service in ("ENT-REG", "ENT-REG", "LAND-1"):
+        queue.issue(service)
+    for desk in ("D1", "D2", "D3"):
+        queue.call_next(desk)
+    queue.start("D1")  # the visitor has come
+    queue.no_show("D2")
+    with open_hall(qtbot, queue) as hall:
+        assert hall.board.visible_calls() == [("L-001", "Desk 3 kk")]
+        assert hall.engine.said == []  # calls made before the board started are not announced
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_board_without_speech_shows_calls_and_logs_that_it_is_silent(
+    queue: QueueService, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bridge = EventBridge(queue.store.url, interval=0.05, safety_interval=0.2)
+    with caplog.at_level(logging.INFO, logger="ui.board"):
+        board = HallBoard(queue, bridge, announcer=None, language_cycle_s=0)
+    qtbot.addWidget(board)
+    board.show()
+    with qtbot.waitSignal(bridge.ready, timeout=WAIT_MS):
+        bridge.start()
+    qtbot.waitUntil(lambda: board.catalog is not None, timeout=WAIT_MS)
+    queue.issue("ENT-REG")
+    with qtbot.waitSignal(board.call_shown, timeout=WAIT_MS):
+        in_thread(lambda: queue.call_next("D1"))
+    in_thread(lambda: queue.complete("D1"))
+    qtbot.waitUntil(lambda: board.visible_calls() == [], timeout=WAIT_MS)
+    bridge.stop()
+    qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
+    assert "board: announcements off" in [r.getMessage() for r in caplog.records]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_waiting_shows_whole_names_and_the_estimated_wait(
+    queue: QueueService, qtbot: QtBot
+) -> None:
+    for _ in range(4):
+        queue.issue("ENT-REG")
+    queue.issue("LAND-1")
+    queue.call_next("D1")
+    queue.call_next("D2")  # two desks open for ENT-REG
+    queue.close_desk("D3")  # and none for LAND-1
+    board = HallBoard(queue, None, None, language_cycle_s=0)
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitUntil(lambda: board.snapshot is not None, timeout=WAIT_MS)
+    qtbot.wait(50)
+    _ = gettext_for("kk")
+    rows = board.service_rows
+    assert rows["ENT-REG"].name.text() == "Register kk"
+    assert rows["ENT-REG"].count.text() == "2"
+    # Two wait, 10 minutes each (the service's default), two desks: about 10 minutes.
+    assert rows["ENT-REG"].wait.text() == "≈ " + _("{n} min").format(n=10)
+    assert rows["LAND-1"].count.text() == "1"
+    assert rows["LAND-1"].wait.text() == _("no open desk")
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)

@@ -72,13 +72,13 @@ def test_a_board_with_speech_off_builds_no_announcer(
     speech: bool,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="ui.launcher")
+    caplog.set_level(logging.INFO, logger="ui.board")
     face = build_face(FaceOptions("board", speech=speech), queue=sqlite_queue)
     with face.release:
         assert isinstance(face.window, HallBoard)
         qtbot.addWidget(face.window)
         assert isinstance(face.window.announcer, Announcer) is speech
-        assert ("speech is off" in caplog.text) is not speech
+        assert ("announcements off" in caplog.text) is not speech
         assert face.bridge is not None
 
 
