@@ -36,6 +36,7 @@ from printing.printers import Printer
 from ui.desk_console import STATUS_NAMES, ChoiceDialog
 from ui.feed import EventBridge
 from ui.hall_models import DeskTableModel, ServiceTableModel
+from ui.moments import zone_named
 from ui.ops import run_op
 from ui.sign_in import SignInPanel
 
@@ -316,8 +317,14 @@ class ReceptionConsole(QWidget):
             return
         run_op(self.queue.snapshot, self._reloaded, self._report, owner=self)
 
+    def _set_zone(self, snapshot: Snapshot) -> None:
+        zone = zone_named(snapshot.timezone)
+        self.services_model.zone = zone
+        self.desks_model.zone = zone
+
     def _reloaded(self, snapshot: Snapshot) -> None:
         self.banner.hide()
+        self._set_zone(snapshot)
         if not self.services_model.update(snapshot.services) or len(
             self.services_model.rows
         ) != len(snapshot.services):
@@ -374,6 +381,7 @@ class ReceptionConsole(QWidget):
             )
 
     def _partial(self, snapshot: Snapshot) -> None:
+        self._set_zone(snapshot)
         if not self.services_model.update(snapshot.services) or not self.desks_model.update(
             snapshot.desks
         ):
