@@ -29,8 +29,8 @@ from kiosk.queue import QueueService
 from kiosk.views import Catalog, DeskQueue, EventView, StaffView, TicketView
 from ui.feed import EventBridge
 from ui.hall_models import PAUSE_REASONS
-from ui.ops import run_op
 from ui.moments import minutes_between
+from ui.ops import run_op
 from ui.sign_in import SignInPanel
 from ui.theme import ACCENT, INK
 from ui.widgets import WrappingButton
@@ -145,7 +145,6 @@ class DeskConsole(QWidget):
         self.catalog: Catalog | None = None
         self.view: DeskQueue | None = None
         self.busy = False
-        self.setWindowTitle("Kezek")
         self.setMinimumSize(1000, 700)
 
         self.pages = QStackedWidget()
@@ -259,6 +258,7 @@ class DeskConsole(QWidget):
 
     def retranslate(self) -> None:
         """Texts in the console's language."""
+        self._retitle()
         self._label_buttons()
         self.sign_out_button.setText(self.tr_("Sign out"))
         self.sign_in.retranslate()
@@ -283,8 +283,24 @@ class DeskConsole(QWidget):
 
     # -- sign in and out ---------------------------------------------------------------------
 
+    def _retitle(self) -> None:
+        """The window names its desk, so a taskbar or a window list tells desks apart."""
+        _ = self.tr_
+        code = self.desk_code
+        label = (
+            pick(self.catalog.desk_labels.get(code, {}), self.lang) if self.catalog and code else ""
+        )
+        if code is None:
+            title = _("Kezek — desk")
+        elif label:
+            title = _("Kezek — {desk} ({code})").format(desk=label, code=code)
+        else:
+            title = _("Kezek — desk {code}").format(code=code)
+        self.setWindowTitle(title)
+
     def _catalog_loaded(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._retitle()
         self.sign_in.set_desks(
             [(code, pick(label, self.lang)) for code, label in catalog.desk_labels.items()],
             self.fixed_desk,
@@ -293,6 +309,7 @@ class DeskConsole(QWidget):
     def _signed_in(self, staff: StaffView, desk_code: str | None) -> None:
         self.staff = staff
         self.desk_code = desk_code or self.fixed_desk
+        self._retitle()
         self.pages.setCurrentWidget(self.work)
         self.signed_in.emit(staff)
         self.refresh()

@@ -132,9 +132,9 @@ class ServiceTableModel(_RowsModel[ServiceLoad]):
             return _("{n} min").format(n=row.estimated_wait_min)
         if row.opens_at is None:
             return _("no open desk")
-        return _("no open desk; opens {time}").format(
-            time=clock_time(row.opens_at, self.clock(), self.zone, self.lang)
-        )
+        when = clock_time(row.opens_at, self.clock(), self.zone, self.lang)
+        # Two lines keep the column narrow enough for the others to stay on screen.
+        return _("no open desk") + "\n" + _("opens {time}").format(time=when)
 
 
 PAUSE_REASONS = (

@@ -82,9 +82,9 @@ class ReceptionConsole(QWidget):
         self._pending_services: set[str] = set()
         self._pending_desks: set[str] = set()
         self._reload_all = False
-        self.setWindowTitle("Kezek")
         self.setMinimumSize(1200, 760)
         _ = self.tr_
+        self.setWindowTitle(_("Kezek — reception"))
 
         self.pages = QStackedWidget()
         self.sign_in = SignInPanel(
@@ -265,6 +265,7 @@ class ReceptionConsole(QWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().hide()
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setStretchLastSection(True)
         view.setStyleSheet("font-size: 18px;")

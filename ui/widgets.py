@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QScroller,
     QSizePolicy,
     QStyle,
     QStyleOptionButton,
@@ -18,8 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.theme import BRAND, DISABLED_BG
+
 # 15 mm at the ~100 dpi of a 21-24" full-HD touch screen is about 60 px; tiles are larger.
 MIN_TOUCH_PX = 96
+MORE_BELOW_PX = 72
+SCROLL_BAR_STYLE = f"""
+QScrollBar:vertical {{ width: 28px; background: {DISABLED_BG}; border-radius: 14px; }}
+QScrollBar::handle:vertical {{ background: {BRAND}; border-radius: 14px; min-height: 96px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+"""
 
 
 class Tile(QPushButton):
@@ -68,6 +79,10 @@ class Tile(QPushButton):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = self.layout().sizeHint()
         return QSize(max(hint.width(), 200), max(hint.height(), MIN_TOUCH_PX))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # Its texts wrap: the layout, not the longest line, decides how wide a tile is.
+        return QSize(200, MIN_TOUCH_PX)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
         return True
@@ -135,9 +150,7 @@ class WrappingButton(QPushButton):
         """Where the text goes: inside the style sheet's padding and border."""
         option = QStyleOptionButton()
         self.initStyleOption(option)
-        return self.style().subElementRect(
-            QStyle.SubElement.SE_PushButtonContents, option, self
-        )
+        return self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self)
 
     def _metrics(self, px: int) -> QFontMetrics:
         font = QFont(self.font())
@@ -148,8 +161,7 @@ class WrappingButton(QPushButton):
         width = self.text_rect().width()
         px = self._font_px
         while px > self._min_px and any(
-            self._metrics(px).horizontalAdvance(part) > width
-            for part in (*self._parts, self._tail)
+            self._metrics(px).horizontalAdvance(part) > width for part in (*self._parts, self._tail)
         ):
             px -= 1
         self._set_px(px)
@@ -174,6 +186,61 @@ class WrappingButton(QPushButton):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().sizeHint()
         return QSize(min(hint.width(), 240), hint.height())
+
+
+class TouchScrollArea(QScrollArea):
+    """A finger-scrollable area that shows when there is more below.
+
+    A thin scroll bar is easy to miss on a touch screen, and a tile cut at the bottom edge
+    looks like the end of the list: the bar here is wide, and while anything lies below
+    the fold a "more below" button covers the bottom edge; a tap on it scrolls a page.
+    """
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setWidget(content)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalScrollBar().setStyleSheet(SCROLL_BAR_STYLE)
+        # Touch, not the mouse gesture: that one holds every tap back for a drag check.
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.more = QPushButton(self)
+        self.more.setObjectName("moreBelow")
+        self.more.setMinimumHeight(MORE_BELOW_PX)
+        self.more.setStyleSheet("border-radius: 0; font-size: 24px; padding: 6px; min-height: 0;")
+        # Never focused: hiding a focused button would hand focus to a tile, and the area
+        # would scroll back to show that tile.
+        self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.more.clicked.connect(self._page_down)
+        self.more.hide()
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._update_more)
+        bar.valueChanged.connect(self._update_more)
+
+    def set_more_text(self, text: str) -> None:
+        """The words on the "more below" button, in the visitor's language."""
+        self.more.setText(f"▼  {text}  ▼")
+
+    def _page_down(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + max(bar.pageStep() - MORE_BELOW_PX, bar.pageStep() // 2))
+
+    def _update_more(self) -> None:
+        bar = self.verticalScrollBar()
+        self.more.setVisible(bar.value() < bar.maximum())
+        self._place_more()
+
+    def _place_more(self) -> None:
+        viewport = self.viewport().geometry()
+        self.more.setGeometry(
+            viewport.left(), viewport.bottom() + 1 - MORE_BELOW_PX, viewport.width(), MORE_BELOW_PX
+        )
+        self.more.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_more()
 
 
 def header(title: QLabel, right: QWidget | None = None) -> QWidget:

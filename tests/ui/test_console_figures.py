@@ -83,7 +83,7 @@ def test_reception_shows_no_estimate_for_a_service_without_an_open_desk(
     assert row(front.services_model, "LAND-1")[estimate] == "no open desk"
     clock.advance(hours=9)  # Monday 19:00; the small hall opens on Mondays, 09:00
     reload(qtbot, front)
-    assert row(front.services_model, "LAND-1")[estimate] == "no open desk; opens 30 Nov 09:00"
+    assert row(front.services_model, "LAND-1")[estimate] == "no open desk\nopens 30 Nov 09:00"
     ru = reception(qtbot, hall, lang="ru")
     assert row(ru.services_model, "LAND-1")[estimate].startswith("нет открытых окон")
 
