@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -112,6 +112,23 @@ def is_open(hours: dict[str, str], moment: datetime, zone: ZoneInfo) -> bool:
         return False
     opens, closes = today.split("-")
     return opens <= local.strftime("%H:%M") < closes
+
+
+def next_opening(hours: dict[str, str], moment: datetime, zone: ZoneInfo) -> datetime | None:
+    """When the hall opens next after ``moment`` (UTC); None while it is open or has no hours."""
+    if not hours or is_open(hours, moment, zone):
+        return None
+    local = moment.astimezone(zone)
+    for ahead in range(8):
+        day = (local + timedelta(days=ahead)).date()
+        value = hours.get(WEEKDAYS[day.weekday()], "closed")
+        if value == "closed":
+            continue
+        hour, minute = (int(part) for part in value.split("-")[0].split(":"))
+        opens = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+        if opens > local:
+            return opens.astimezone(moment.tzinfo)
+    return None
 
 
 WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))

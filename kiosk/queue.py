@@ -32,7 +32,7 @@ from kiosk.errors import (
     UnknownServiceError,
     UnknownTicketError,
 )
-from kiosk.hall import LANGUAGES, HallConfig, is_open
+from kiosk.hall import LANGUAGES, HallConfig, is_open, next_opening
 from kiosk.hall_loader import HallChanges, apply_hall
 from kiosk.i18n import N_, Phrase, one_of
 from kiosk.models import (
@@ -89,6 +89,7 @@ class HallInfo:
     max_priority_streak: int
     outcomes: tuple[str, ...]
     priority_reasons: tuple[str, ...]
+    hours: tuple[tuple[str, str], ...] = ()
 
 
 class QueueService:
@@ -138,6 +139,7 @@ class QueueService:
                 max_priority_streak=hall.max_priority_streak,
                 outcomes=tuple(o["code"] for o in hall.outcomes),
                 priority_reasons=tuple(r["code"] for r in hall.priority_reasons),
+                hours=tuple(dict(hall.hours).items()),
             )
             self._hall_read_at = time.monotonic()
         return self._hall
@@ -917,6 +919,7 @@ class QueueService:
                         estimated_wait_min=load.estimated_wait_min,
                         open_desks=load.open_desks,
                         closed_today=load.closed_today,
+                        opens_at=load.opens_at,
                     )
                 )
             return Catalog(
@@ -975,7 +978,9 @@ class QueueService:
         """
         with self.store.read() as s:
             now = self.clock()
-            day = local_day(now, self.hall_info(s).zone)
+            hall = self.hall_info(s)
+            day = local_day(now, hall.zone)
+            opens_at = next_opening(dict(hall.hours), now, hall.zone)
             service_query = (
                 select(Service)
                 .join(Agency, Agency.id == Service.agency_id)
@@ -1019,6 +1024,9 @@ class QueueService:
                         open_desks=desks_open,
                         avg_service_min=round(avg, 1),
                         closed_today=service.closed_on == day,
+                        opens_at=(
+                            opens_at if desks_open == 0 and service.closed_on != day else None
+                        ),
                     )
                 )
             desk_services = self._desk_services(s)
@@ -1033,7 +1041,13 @@ class QueueService:
                 self._desk_view(s, d, current.get(d.id), desk_services.get(d.id, ()))
                 for d in s.scalars(desk_query)
             ]
-            return Snapshot(at=now, day=day, services=tuple(loads), desks=tuple(desk_views))
+            return Snapshot(
+                at=now,
+                day=day,
+                services=tuple(loads),
+                desks=tuple(desk_views),
+                timezone=hall.zone.key,
+            )
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -83,6 +83,8 @@ class ServiceLoad(_View):
     open_desks: int
     avg_service_min: float
     closed_today: bool = False
+    # With no desk open: when the hall opens next, if it is closed now (else unknown).
+    opens_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class Snapshot(_View):
     day: date
     services: tuple[ServiceLoad, ...]
     desks: tuple[DeskView, ...]
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class ServiceInfo(_View):
     estimated_wait_min: int
     open_desks: int
     closed_today: bool = False
+    opens_at: datetime | None = None
 
 
 @dataclass(frozen=True)

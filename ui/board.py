@@ -266,7 +266,7 @@ class HallBoard(GuardedWindow):
         self._landscape: bool | None = None
         self._services_layout: tuple[tuple[str, ...], int] | None = None
         self.setObjectName("hallBoard")
-        self.setWindowTitle("Kezek")
+        self._retitle()
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(BOARD_STYLE)
         self._build()
@@ -533,8 +533,17 @@ class HallBoard(GuardedWindow):
             else ("kk", "ru", "en")
         )
 
+    def _retitle(self) -> None:
+        """The window names the board and its zone, in the hall's first language (no cycling)."""
+        _ = gettext_for(self.languages()[0])
+        title = _("Kezek — board")
+        if self.zone:
+            title = _("Kezek — board (zone {zone})").format(zone=self.zone)
+        self.setWindowTitle(title)
+
     def retranslate(self) -> None:
         """Texts in the board's current language (it cycles through the hall's languages)."""
+        self._retitle()
         _ = gettext_for(self.lang)
         catalog = self.catalog
         languages = self.languages()

@@ -73,14 +73,14 @@ def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
         )
     }
     windows: list[Any] = []
-    for role, size, title in (
-        ("board", (1280, 720), "Kezek — board"),
-        ("kiosk", (1080, 1080), "Kezek — kiosk"),
-        ("desk", (1100, 720), "Kezek — desk 1"),
-        ("reception", (1400, 800), "Kezek — reception"),
+    # Each window names its face (and desk or terminal) in its own title.
+    for role, size in (
+        ("board", (1280, 720)),
+        ("kiosk", (1080, 1080)),
+        ("desk", (1100, 720)),
+        ("reception", (1400, 800)),
     ):
         window = faces[role].window
-        window.setWindowTitle(title)
         window.resize(*size)
         window.show()
         windows.append(window)

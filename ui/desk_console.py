@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,8 +29,11 @@ from kiosk.queue import QueueService
 from kiosk.views import Catalog, DeskQueue, EventView, StaffView, TicketView
 from ui.feed import EventBridge
 from ui.hall_models import PAUSE_REASONS
+from ui.moments import minutes_between
 from ui.ops import run_op
 from ui.sign_in import SignInPanel
+from ui.theme import ACCENT, INK
+from ui.widgets import WrappingButton
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +145,6 @@ class DeskConsole(QWidget):
         self.catalog: Catalog | None = None
         self.view: DeskQueue | None = None
         self.busy = False
-        self.setWindowTitle("Kezek")
         self.setMinimumSize(1000, 700)
 
         self.pages = QStackedWidget()
@@ -200,7 +202,7 @@ class DeskConsole(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, WrappingButton] = {}
         grid = QGridLayout()
         grid.setSpacing(12)
         actions: list[tuple[str, str, Callable[[], None]]] = [
@@ -215,16 +217,17 @@ class DeskConsole(QWidget):
             ("call_specific", "F9", self.call_specific),
         ]
         for index, (name, key, slot) in enumerate(actions):
-            button = QPushButton()
+            button = WrappingButton(font_px=22, style="padding: 8px 10px;")
             button.setObjectName(f"action-{name}")
             button.setMinimumHeight(96)
-            button.setStyleSheet("font-size: 22px; padding: 8px 10px;")
             button.setProperty("key", key)
             button.clicked.connect(slot)
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(button.click)
             self.buttons[name] = button
             grid.addWidget(button, index // 3, index % 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
 
         self.waiting_label = QLabel()
         self.waiting_label.setObjectName("subtitle")
@@ -232,6 +235,7 @@ class DeskConsole(QWidget):
         self.upcoming.setObjectName("upcoming")
         self.upcoming.setStyleSheet("font-size: 20px;")
         self.upcoming.setWordWrap(True)
+        self.upcoming.setSpacing(3)
         self.upcoming.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         left = QVBoxLayout()
@@ -254,6 +258,14 @@ class DeskConsole(QWidget):
 
     def retranslate(self) -> None:
         """Texts in the console's language."""
+        self._retitle()
+        self._label_buttons()
+        self.sign_out_button.setText(self.tr_("Sign out"))
+        self.sign_in.retranslate()
+        self._show()
+
+    def _label_buttons(self) -> None:
+        """Each action's name, wrapped to its button, and its key on a line of its own."""
         _ = self.tr_
         labels = {
             "call_next": _("Call next"),
@@ -267,15 +279,28 @@ class DeskConsole(QWidget):
             "call_specific": _("Call a ticket…"),
         }
         for name, button in self.buttons.items():
-            button.setText(f"{labels[name]}\n{button.property('key')}")
-        self.sign_out_button.setText(_("Sign out"))
-        self.sign_in.retranslate()
-        self._show()
+            button.set_words(labels[name], tail=str(button.property("key")))
 
     # -- sign in and out ---------------------------------------------------------------------
 
+    def _retitle(self) -> None:
+        """The window names its desk, so a taskbar or a window list tells desks apart."""
+        _ = self.tr_
+        code = self.desk_code
+        label = (
+            pick(self.catalog.desk_labels.get(code, {}), self.lang) if self.catalog and code else ""
+        )
+        if code is None:
+            title = _("Kezek — desk")
+        elif label:
+            title = _("Kezek — {desk} ({code})").format(desk=label, code=code)
+        else:
+            title = _("Kezek — desk {code}").format(code=code)
+        self.setWindowTitle(title)
+
     def _catalog_loaded(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._retitle()
         self.sign_in.set_desks(
             [(code, pick(label, self.lang)) for code, label in catalog.desk_labels.items()],
             self.fixed_desk,
@@ -284,6 +309,7 @@ class DeskConsole(QWidget):
     def _signed_in(self, staff: StaffView, desk_code: str | None) -> None:
         self.staff = staff
         self.desk_code = desk_code or self.fixed_desk
+        self._retitle()
         self.pages.setCurrentWidget(self.work)
         self.signed_in.emit(staff)
         self.refresh()
@@ -504,16 +530,12 @@ class DeskConsole(QWidget):
             self.note.setVisible(bool(current.note))
         if view is not None:
             self.waiting_label.setText(_("Waiting for this desk: {n}").format(n=view.waiting))
-            self.upcoming.clear()
-            for ticket in view.upcoming:
-                self.upcoming.addItem(
-                    f"{ticket.display}   {self._service_name(ticket.service_code)}"
-                )
+            self._show_upcoming(view.upcoming)
             if view.desk.state == "paused":
                 self.ticket_info.setText(
                     _("Paused: {reason}").format(reason=self._pause_name(view.desk.pause_reason))
                 )
-        self.buttons["pause"].setText(f"{_('Resume') if self._paused() else _('Pause')}  [F8]")
+        self._label_buttons()
         self._tick()
         self._enable()
 
@@ -538,7 +560,46 @@ class DeskConsole(QWidget):
             self.buttons[name].setEnabled(free and allowed)
         self.sign_out_button.setEnabled(not self.busy and status is None)
 
+    def _show_upcoming(self, tickets: tuple[TicketView, ...]) -> None:
+        """The next tickets in calling order: service, wait so far, priority in words."""
+        self.upcoming.clear()
+        for ticket in tickets:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, ticket)
+            if ticket.priority:
+                # A word and a sign as well as the colour: not everyone tells colours apart.
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+                item.setBackground(QColor(ACCENT))
+                item.setForeground(QColor(INK))
+            self.upcoming.addItem(item)
+        self._tick_upcoming()
+
+    def _tick_upcoming(self) -> None:
+        _ = self.tr_
+        now = self.queue.clock()
+        for row in range(self.upcoming.count()):
+            item = self.upcoming.item(row)
+            ticket = item.data(Qt.ItemDataRole.UserRole)
+            if not isinstance(ticket, TicketView):
+                continue
+            wait = _("waiting {n} min").format(n=minutes_between(ticket.queued_at, now))
+            lines = [f"{ticket.display}   {self._service_name(ticket.service_code)}", wait]
+            if ticket.priority:
+                reason = self._reason_name(ticket.priority_reason)
+                mark = _("Priority: {reason}").format(reason=reason) if reason else _("Priority")
+                lines.insert(1, f"⚑ {mark}")
+            text = "\n".join(lines)
+            if item.text() != text:
+                item.setText(text)
+
+    def _reason_name(self, code: str | None) -> str:
+        reasons = {r.code: r.name for r in self.catalog.priority_reasons} if self.catalog else {}
+        return pick(reasons[code], self.lang) if code in reasons else (code or "")
+
     def _tick(self) -> None:
+        self._tick_upcoming()
         current = self._current()
         if current is None or current.called_at is None:
             self.elapsed.setText("")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kiosk.i18n import N_, pick
 from kiosk.views import DeskView, ServiceLoad
+from ui.moments import clock_time, minutes_between
 
 Row = TypeVar("Row", ServiceLoad, DeskView)
 Index = QModelIndex | QPersistentModelIndex
@@ -30,6 +32,8 @@ class _RowsModel(QAbstractTableModel, Generic[Row]):
         self.tr_ = tr
         self.lang = lang
         self.clock = clock or (lambda: datetime.now(UTC))
+        # The hall's zone, for clock times; the console sets it from each snapshot.
+        self.zone = ZoneInfo("UTC")
         self.rows: list[Row] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
@@ -104,7 +108,7 @@ class ServiceTableModel(_RowsModel[ServiceLoad]):
                 row.waiting,
                 _("{n} min").format(n=row.longest_wait_min),
                 _("{n} min").format(n=row.target_wait_min),
-                _("{n} min").format(n=row.estimated_wait_min),
+                self._estimate(row),
                 row.open_desks,
                 _("closed") if row.closed_today else _("open"),
             )[column]
@@ -113,9 +117,24 @@ class ServiceTableModel(_RowsModel[ServiceLoad]):
                 return QBrush(LATE)
             if column == 6 and row.closed_today:
                 return QBrush(CLOSED)
+            if column == 4 and (row.closed_today or not row.open_desks):
+                return QBrush(CLOSED)
         if role == Qt.ItemDataRole.UserRole:
             return row.code
         return None
+
+    def _estimate(self, row: ServiceLoad) -> str:
+        """Minutes only while a desk serves it: with none open, any figure would be made up."""
+        _ = self.tr_
+        if row.closed_today:
+            return "—"
+        if row.open_desks:
+            return _("{n} min").format(n=row.estimated_wait_min)
+        if row.opens_at is None:
+            return _("no open desk")
+        when = clock_time(row.opens_at, self.clock(), self.zone, self.lang)
+        # Two lines keep the column narrow enough for the others to stay on screen.
+        return _("no open desk") + "\n" + _("opens {time}").format(time=when)
 
 
 PAUSE_REASONS = (
@@ -130,7 +149,11 @@ DESK_STATES = {"open": N_("open"), "paused": N_("paused"), "closed": N_("closed"
 
 
 class DeskTableModel(_RowsModel[DeskView]):
-    """Per desk: state, current ticket, officer, and since when."""
+    """Per desk: state, current ticket, officer, and since when.
+
+    Since: minutes with the current visitor, or in an open or paused state begun today;
+    a clock time (dated when not today) for a closed desk or a state begun another day.
+    """
 
     headers = (N_("Desk"), N_("State"), N_("Ticket"), N_("Officer"), N_("Since"))
 
@@ -147,15 +170,19 @@ class DeskTableModel(_RowsModel[DeskView]):
                 state,
                 row.current.display if row.current else "—",
                 row.staff_name or "—",
-                _minutes_since(since, self.clock(), _),
+                self._since(row, since),
             )[column]
         if role == Qt.ItemDataRole.UserRole:
             return row.code
         return None
 
-
-def _minutes_since(moment: datetime | None, now: datetime, tr: Callable[[str], str]) -> str:
-    if moment is None:
-        return "—"
-    minutes = max(0, int((now - moment).total_seconds() // 60))
-    return tr("{n} min").format(n=minutes)
+    def _since(self, row: DeskView, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        now = self.clock()
+        today = now.astimezone(self.zone).date()
+        if row.current is None and (
+            row.state == "closed" or moment.astimezone(self.zone).date() != today
+        ):
+            return clock_time(moment, now, self.zone, self.lang)
+        return self.tr_("{n} min").format(n=minutes_between(moment, now))

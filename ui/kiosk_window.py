@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -16,8 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,8 +29,9 @@ from kiosk.queue import QueueService
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo
 from printing.printers import Printer
 from ui.admin_exit import GuardedWindow
+from ui.moments import clock_time, zone_named
 from ui.ops import run_op
-from ui.widgets import Tile, header, qr_pixmap
+from ui.widgets import Tile, TouchScrollArea, WrappingButton, header, qr_pixmap
 
 log = logging.getLogger(__name__)
 RETRY_MS = 5_000
@@ -42,19 +42,9 @@ OPENING_HOURS = N_("Opening hours: {hours}")
 STORE_LOST = N_("The queue system cannot be reached. Please go to reception.")
 RATE_YOUR_VISIT = N_("Rate your visit")
 PRINTER_FAILED = N_("The ticket printer failed.")
+RATE_MARK = "★"  # in the bundled DejaVu Sans, regular and bold
 REFRESH_MS = 20_000
-
-
-def _scroll(content: QWidget) -> QScrollArea:
-    """A finger-scrollable area: long lists never clip on a portrait screen."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(content)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    # Touch, not the mouse gesture: that one holds every tap back for a drag check.
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-    return area
+WIDE_SCREEN_PX = 1400
 
 
 class _Screen(QWidget):
@@ -114,9 +104,8 @@ class LanguageScreen(_Screen):
         self.body.addLayout(self.buttons_box)
         self.body.addStretch(2)
         self.buttons: dict[str, QPushButton] = {}
-        self.rate_button = QPushButton()
+        self.rate_button = WrappingButton(font_px=26, min_px=20)
         self.rate_button.setObjectName("rateVisit")
-        self.rate_button.setStyleSheet("font-size: 26px;")
         self.rate_button.clicked.connect(window.show_rating)
         self.body.addWidget(self.rate_button)
 
@@ -143,9 +132,8 @@ class LanguageScreen(_Screen):
                 self.buttons[lang] = button
         for button in self.buttons.values():
             button.setEnabled(self.window_.store_ok)
-        self.rate_button.setText(
-            "☆  " + "  ·  ".join(gettext_for(lang)(RATE_YOUR_VISIT) for lang in languages)
-        )
+        phrases = [gettext_for(lang)(RATE_YOUR_VISIT) for lang in languages]
+        self.rate_button.set_parts([f"{RATE_MARK}  {phrases[0]}", *phrases[1:]], sep="  ·  ")
         self.rate_button.setEnabled(self.window_.store_ok)
 
 
@@ -158,18 +146,21 @@ class AgencyScreen(_Screen):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(20)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.body.addWidget(_scroll(self.grid_host), 1)
+        self.scroll = TouchScrollArea(self.grid_host)
+        self.body.addWidget(self.scroll, 1)
         self.tiles: dict[str, Tile] = {}
         self.back_button.clicked.connect(window.go_home)
 
     def columns(self) -> int:
-        return 2 if self.window_.height() > self.window_.width() else 3
+        # Three columns need a wide screen: at 1080 px a long agency name would not fit.
+        return 3 if self.window_.width() >= WIDE_SCREEN_PX else 2
 
     def retranslate(self) -> None:
         super().retranslate()
         _ = self.window_.tr_
         lang = self.window_.lang
         self.title.setText(_("Choose a department"))
+        self.scroll.set_more_text(_("More below"))
         catalog = self.window_.catalog
         agencies = catalog.agencies if catalog else ()
         if tuple(self.tiles) != tuple(a.code for a in agencies):
@@ -187,10 +178,11 @@ class AgencyScreen(_Screen):
         for agency in agencies:
             tile = self.tiles[agency.code]
             open_now = agency.open_desks > 0
+            opens = min((s.opens_at for s in agency.services if s.opens_at), default=None)
             meta = (
                 _("Waiting: {n}").format(n=agency.waiting)
                 if open_now
-                else _("No desk is open today")
+                else self.window_.no_desk_open(opens)
             )
             tile.set_texts(pick(agency.name, lang), pick(agency.description, lang), meta)
             tile.setEnabled(open_now and self.window_.store_ok)
@@ -232,7 +224,8 @@ class ServiceScreen(_Screen):
         self.body.addWidget(self.priority_toggle)
         self.body.addWidget(self.reasons_host)
         self.body.addWidget(self.notice)
-        self.body.addWidget(_scroll(self.list_host), 1)
+        self.scroll = TouchScrollArea(self.list_host)
+        self.body.addWidget(self.scroll, 1)
         self.tiles: dict[str, Tile] = {}
         self.back_button.clicked.connect(window.show_agencies)
 
@@ -296,6 +289,7 @@ class ServiceScreen(_Screen):
             return
         fresh = {a.code: a for a in catalog.agencies}.get(self.agency.code, self.agency)
         self.title.setText(pick(fresh.name, lang))
+        self.scroll.set_more_text(_("More below"))
         self.priority_toggle.setText(_("I need priority service"))
         if not self.reasons.buttons():
             for reason in catalog.priority_reasons:
@@ -331,7 +325,7 @@ class ServiceScreen(_Screen):
     def _queue(self, service: ServiceInfo) -> str:
         _ = self.window_.tr_
         if service.open_desks == 0:
-            return _("No desk is open today")
+            return self.window_.no_desk_open(service.opens_at)
         if service.waiting == 0:
             return _("No queue: you will be called soon")
         return (
@@ -413,6 +407,9 @@ class TicketScreen(_Screen):
         else:
             self.ahead.setText(_("People ahead: {n}").format(n=issued.people_ahead))
             self.wait.setText(_("Estimated wait: about {n} min").format(n=issued.wait_min))
+        if service is not None and service.open_desks == 0:
+            # The last desk closed meanwhile: no desk, no honest estimate.
+            self.wait.setText(self.window_.no_desk_open(service.opens_at))
         self.wait.setVisible(bool(self.wait.text()))
         text, style = {
             "printing": (_("Printing your ticket…"), "background: #dbe8f5;"),
@@ -499,8 +496,8 @@ class KioskWindow(GuardedWindow):
         self.tr_: Callable[[str], str] = gettext_for(self.lang)
         self.busy = False
         self._request_ids: dict[str, str] = {}
-        self.setWindowTitle("Kezek")
         self.setMinimumSize(720, 720)
+        self._retitle()
 
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -547,9 +544,23 @@ class KioskWindow(GuardedWindow):
 
     # -- what the visitor does -----------------------------------------------------------
 
+    def no_desk_open(self, opens_at: datetime | None) -> str:
+        """Said instead of a wait: no desk serves it now, and when the hall opens if known."""
+        _ = self.tr_
+        if opens_at is None or self.catalog is None:
+            return _("No desk is open now")
+        now = self.queue.clock()
+        when = clock_time(opens_at, now, zone_named(self.catalog.timezone), self.lang)
+        return _("No desk is open now. Opens {time}").format(time=when)
+
+    def _retitle(self) -> None:
+        """The window names its terminal, in the language on screen."""
+        self.setWindowTitle(self.tr_("Kezek — kiosk {terminal}").format(terminal=self.terminal))
+
     def choose_language(self, lang: str) -> None:
         self.lang = lang
         self.tr_ = gettext_for(lang)
+        self._retitle()
         self.show_agencies()
         self.refresh()
 
@@ -602,6 +613,7 @@ class KioskWindow(GuardedWindow):
             return
         self.lang = self.catalog.languages[0] if self.catalog else "kk"
         self.tr_ = gettext_for(self.lang)
+        self._retitle()
         self.languages.retranslate()
         self.stack.setCurrentWidget(self.closed if self._closed() else self.languages)
 

@@ -36,6 +36,7 @@ from printing.printers import Printer
 from ui.desk_console import STATUS_NAMES, ChoiceDialog
 from ui.feed import EventBridge
 from ui.hall_models import DeskTableModel, ServiceTableModel
+from ui.moments import zone_named
 from ui.ops import run_op
 from ui.sign_in import SignInPanel
 
@@ -81,9 +82,9 @@ class ReceptionConsole(QWidget):
         self._pending_services: set[str] = set()
         self._pending_desks: set[str] = set()
         self._reload_all = False
-        self.setWindowTitle("Kezek")
         self.setMinimumSize(1200, 760)
         _ = self.tr_
+        self.setWindowTitle(_("Kezek — reception"))
 
         self.pages = QStackedWidget()
         self.sign_in = SignInPanel(
@@ -264,6 +265,7 @@ class ReceptionConsole(QWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().hide()
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.horizontalHeader().setStretchLastSection(True)
         view.setStyleSheet("font-size: 18px;")
@@ -316,8 +318,14 @@ class ReceptionConsole(QWidget):
             return
         run_op(self.queue.snapshot, self._reloaded, self._report, owner=self)
 
+    def _set_zone(self, snapshot: Snapshot) -> None:
+        zone = zone_named(snapshot.timezone)
+        self.services_model.zone = zone
+        self.desks_model.zone = zone
+
     def _reloaded(self, snapshot: Snapshot) -> None:
         self.banner.hide()
+        self._set_zone(snapshot)
         if not self.services_model.update(snapshot.services) or len(
             self.services_model.rows
         ) != len(snapshot.services):
@@ -380,6 +388,7 @@ class ReceptionConsole(QWidget):
             )
 
     def _partial(self, snapshot: Snapshot) -> None:
+        self._set_zone(snapshot)
         if not self.services_model.update(snapshot.services) or not self.desks_model.update(
             snapshot.desks
         ):

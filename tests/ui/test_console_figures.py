@@ -1,0 +1,113 @@
+"""What reception and a desk read off their consoles: figures that say what they mean."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.clock import FixedClock
+from kiosk.queue import QueueService
+from tests.conftest import make_service
+from ui.app import application
+from ui.desk_console import DeskConsole
+from ui.ops import pending_ops
+from ui.reception_console import ReceptionConsole
+
+WAIT = 10_000
+
+
+@pytest.fixture
+def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
+    service = make_service(store_url, clock)
+    service.add_staff("ofc1", name="OFC1", role="officer", pin="2468")
+    service.add_staff("rec", name="REC", role="receptionist", pin="2468")
+    yield service
+    service.close()
+
+
+def sign_in(qtbot: QtBot, panel: object, login: str) -> None:
+    panel.login.setText(login)  # type: ignore[attr-defined]
+    qtbot.keyClicks(panel.pin, "2468")  # type: ignore[attr-defined]
+    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+
+def reception(qtbot: QtBot, hall: QueueService, lang: str = "en") -> ReceptionConsole:
+    application()
+    console = ReceptionConsole(hall, None, lang=lang)
+    qtbot.addWidget(console)
+    console.show()
+    sign_in(qtbot, console.sign_in, "rec")
+    qtbot.waitUntil(lambda: len(console.desks_model.rows) == 3, timeout=WAIT)
+    return console
+
+
+def row(model: object, code: str) -> list[str]:
+    rows = [r.code for r in model.rows]  # type: ignore[attr-defined]
+    at = rows.index(code)
+    return [
+        str(model.data(model.index(at, c)))  # type: ignore[attr-defined]
+        for c in range(model.columnCount())  # type: ignore[attr-defined]
+    ]
+
+
+def reload(qtbot: QtBot, console: ReceptionConsole) -> None:
+    with qtbot.waitSignal(console.updated, timeout=WAIT):
+        console.reload()
+
+
+def test_reception_shows_when_a_desk_closed_not_its_minutes(
+    qtbot: QtBot, hall: QueueService, clock: FixedClock
+) -> None:
+    hall.close_desk("D1")  # Monday 23 Nov, 10:00 in Almaty
+    clock.advance(days=1, minutes=14)
+    hall.close_desk("D3")  # Tuesday, 10:14
+    clock.advance(minutes=31)
+    front = reception(qtbot, hall)
+    assert row(front.desks_model, "D1")[1:] == ["closed", "—", "—", "23 Nov 10:00"]
+    assert row(front.desks_model, "D3")[1:] == ["closed", "—", "—", "10:14"]
+
+
+def test_reception_shows_no_estimate_for_a_service_without_an_open_desk(
+    qtbot: QtBot, hall: QueueService, clock: FixedClock
+) -> None:
+    hall.issue("LAND-1")
+    hall.issue("LAND-1")
+    front = reception(qtbot, hall)
+    estimate = 4
+    assert row(front.services_model, "LAND-1")[estimate] == "40 min"  # 2 waiting x 20 min, 1 desk
+    hall.close_desk("D3")  # the only desk of LAND-1
+    reload(qtbot, front)
+    assert row(front.services_model, "LAND-1")[estimate] == "no open desk"
+    clock.advance(hours=9)  # Monday 19:00; the small hall opens on Mondays, 09:00
+    reload(qtbot, front)
+    assert row(front.services_model, "LAND-1")[estimate] == "no open desk\nopens 30 Nov 09:00"
+    ru = reception(qtbot, hall, lang="ru")
+    assert row(ru.services_model, "LAND-1")[estimate].startswith("нет открытых окон")
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_the_desks_waiting_list_shows_each_wait_and_marks_priority_in_words(
+    qtbot: QtBot, hall: QueueService, clock: FixedClock
+) -> None:
+    hall.issue("ENT-REG")  # 10:00
+    clock.advance(minutes=5)
+    hall.issue("ENT-SUP", priority=1, priority_reason="disability")  # 10:05
+    clock.advance(minutes=7)  # 10:12
+    application()
+    console = DeskConsole(hall, None, desk_code="D1", lang="en")
+    qtbot.addWidget(console)
+    console.show()
+    qtbot.waitUntil(lambda: console.catalog is not None, timeout=WAIT)
+    sign_in(qtbot, console.sign_in, "ofc1")
+    qtbot.waitUntil(lambda: console.upcoming.count() == 2, timeout=WAIT)
+    first, second = console.upcoming.item(0), console.upcoming.item(1)
+    assert first.text() == "B-001   Support\n⚑ Priority: Disability\nwaiting 7 min"
+    assert first.font().bold()
+    assert second.text() == "A-001   Register\nwaiting 12 min"
+    assert not second.font().bold()
+    clock.advance(minutes=3)
+    qtbot.waitUntil(lambda: console.upcoming.item(1).text().endswith("15 min"), timeout=WAIT)
+    assert pending_ops() >= 0
