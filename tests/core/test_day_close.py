@@ -1,0 +1,169 @@
+"""The business day ends: tickets left open yesterday are closed as not served, once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from kiosk.clock import FixedClock
+from kiosk.errors import QueueRuleError
+from kiosk.queue import QueueService
+
+MONDAY = date(2026, 11, 23)
+TUESDAY = date(2026, 11, 24)
+
+
+def open_monday(queue: QueueService) -> dict[str, int]:
+    """Monday ends with A-001 done, A-002 being served at D1, A-003 called to D2, A-004 and
+    L-001 waiting and A-005 cancelled: four tickets left open."""
+    ids = {"A-001": queue.issue("ENT-REG").ticket.id}
+    queue.call_next("D1")
+    queue.complete("D1")
+    ids["A-002"] = queue.issue("ENT-REG").ticket.id
+    assert queue.call_next("D1").id == ids["A-002"]  # type: ignore[union-attr]
+    queue.start("D1")
+    ids["A-003"] = queue.issue("ENT-REG").ticket.id
+    assert queue.call_next("D2").id == ids["A-003"]  # type: ignore[union-attr]
+    ids["A-004"] = queue.issue("ENT-REG").ticket.id
+    ids["L-001"] = queue.issue("LAND-1").ticket.id
+    ids["A-005"] = queue.issue("ENT-REG").ticket.id
+    queue.cancel(ids["A-005"])
+    return ids
+
+
+def day_closed_events(queue: QueueService) -> list[tuple[int | None, str]]:
+    return [(e.ticket_id, e.data["was"]) for e in queue.events() if e.kind == "day_closed"]
+
+
+def test_the_first_action_of_a_new_day_closes_yesterday_s_open_tickets(
+    queue: QueueService, clock: FixedClock
+) -> None:
+    ids = open_monday(queue)
+    clock.advance(days=1)
+
+    tuesday = queue.issue("ENT-REG").ticket
+
+    assert tuesday.display == "A-001" and tuesday.day == TUESDAY
+    status = {t.display: t.status for t in queue.tickets(MONDAY)}
+    assert status == {
+        "A-001": "done",
+        "A-002": "day_closed",
+        "A-003": "day_closed",
+        "A-004": "day_closed",
+        "L-001": "day_closed",
+        "A-005": "cancelled",
+    }
+    assert sorted(day_closed_events(queue)) == sorted(
+        [
+            (ids["A-002"], "serving"),
+            (ids["A-003"], "called"),
+            (ids["A-004"], "waiting"),
+            (ids["L-001"], "waiting"),
+        ]
+    )
+    closed = queue.ticket(ids["A-002"])
+    assert closed.finished_at is None, "the visit did not end at a desk: no end time is made up"
+    assert closed.desk_code == "D1", "history keeps the desk that called it"
+
+
+def test_a_new_day_starts_clean_on_board_desks_and_reception(
+    queue: QueueService, clock: FixedClock
+) -> None:
+    open_monday(queue)
+    clock.advance(days=1)
+
+    # Before anyone acts on Tuesday, the read models already show Tuesday only.
+    snapshot = queue.snapshot()
+    assert snapshot.day == TUESDAY
+    assert [d.current for d in snapshot.desks] == [None, None, None]
+    assert {s.code: s.waiting for s in snapshot.services} == {
+        "ENT-REG": 0,
+        "ENT-SUP": 0,
+        "LAND-1": 0,
+    }
+    d1 = queue.desk_queue("D1")
+    assert (d1.desk.current, d1.waiting, d1.upcoming) == (None, 0, ())
+
+    # The desks that held Monday's tickets call Tuesday's at once.
+    tuesday = queue.issue("ENT-REG").ticket
+    called = queue.call_next("D2")
+    assert called is not None and called.id == tuesday.id
+    assert queue.call_next("D1") is None
+    assert queue.snapshot().desks[1].current == called
+
+
+def test_closing_twice_changes_nothing(queue: QueueService, clock: FixedClock) -> None:
+    open_monday(queue)
+    clock.advance(days=1)
+
+    first = queue.close_days()
+    events = len(queue.events())
+    second = queue.close_days()
+    queue.issue("ENT-REG")  # the first action of the day finds nothing left to close
+
+    assert (first.closed, dict(first.days)) == (4, {MONDAY.isoformat(): 4})
+    assert (second.closed, dict(second.days)) == (0, {})
+    assert len(queue.events()) == events + 1
+    assert len(day_closed_events(queue)) == 4
+
+
+def test_one_day_is_closed_and_today_never(queue: QueueService, clock: FixedClock) -> None:
+    queue.issue("ENT-REG")
+    clock.advance(days=1)
+    queue.close_days(MONDAY)
+    queue.issue("ENT-SUP")
+    clock.advance(days=1)
+
+    with pytest.raises(QueueRuleError, match="before today"):
+        queue.close_days(date(2026, 11, 25))
+    with pytest.raises(QueueRuleError, match="before today"):
+        queue.close_days(date(2026, 11, 26))
+    assert queue.close_days(MONDAY).closed == 0
+    result = queue.close_days(TUESDAY)
+
+    assert (result.closed, dict(result.days)) == (1, {TUESDAY.isoformat(): 1})
+    assert [t.status for t in queue.tickets(TUESDAY)] == ["day_closed"]
+
+
+def test_several_terminals_closing_at_once_close_each_ticket_once(
+    queue: QueueService, clock: FixedClock
+) -> None:
+    for _ in range(12):
+        queue.issue("ENT-REG")
+        queue.issue("LAND-1")
+    queue.call_next("D1")
+    queue.call_next("D3")
+    queue.start("D3")
+    clock.advance(days=1)
+    terminals = [QueueService.from_url(queue.store.url, clock=clock) for _ in range(6)]
+    barrier = threading.Barrier(len(terminals))
+    closed: list[int] = []
+    errors: list[BaseException] = []
+
+    def first_action(terminal: QueueService, n: int) -> None:
+        try:
+            barrier.wait()
+            if n % 2:
+                closed.append(terminal.close_days().closed)
+            else:
+                terminal.issue("ENT-SUP")
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_action, args=(t, n)) for n, t in enumerate(terminals)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for terminal in terminals:
+        terminal.close()
+
+    assert errors == []
+    assert sum(closed) <= 24
+    assert {t.status for t in queue.tickets(MONDAY)} == {"day_closed"}
+    events = day_closed_events(queue)
+    assert len(events) == 24
+    assert len({ticket for ticket, _was in events}) == 24
+    assert sorted(t.display for t in queue.tickets()) == ["B-001", "B-002", "B-003"]
