@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from kiosk import stats as figures
 from kiosk.clock import FixedClock
 from kiosk.errors import QueueRuleError
 from kiosk.queue import QueueService
@@ -167,3 +168,33 @@ def test_several_terminals_closing_at_once_close_each_ticket_once(
     assert len(events) == 24
     assert len({ticket for ticket, _was in events}) == 24
     assert sorted(t.display for t in queue.tickets()) == ["B-001", "B-002", "B-003"]
+
+
+def test_figures_count_day_closed_tickets_on_their_own(
+    queue: QueueService, clock: FixedClock
+) -> None:
+    queue.issue("ENT-REG")
+    queue.issue("ENT-REG")
+    queue.issue("LAND-1")
+    queue.call_next("D1")
+    queue.complete("D1")
+    queue.call_next("D1")
+    queue.no_show("D1")
+    queue.call_next("D3")  # L-001 is still called when the day ends
+    clock.advance(days=1)
+    queue.close_days()
+
+    hall = figures.stats(queue, MONDAY, MONDAY).hall
+    land = {s.code: s for s in figures.stats(queue, MONDAY, MONDAY).services}["LAND-1"]
+
+    assert (hall.issued, hall.served, hall.no_shows, hall.day_closed, hall.unfinished) == (
+        3,
+        1,
+        1,
+        1,
+        0,
+    )
+    assert hall.no_show_share == 1 / 2, "a ticket the day closed is not a no-show"
+    assert (land.served, land.no_shows, land.day_closed) == (0, 0, 1)
+    results = sorted(v.result for v in figures.open_visits(queue.store, MONDAY, MONDAY))
+    assert results == ["day_closed", "no_show", "served"]
