@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from kiosk import stats as figures
+from kiosk.cli import main
 from kiosk.clock import FixedClock
 from kiosk.errors import QueueRuleError
 from kiosk.queue import QueueService
+from tests.conftest import make_service
 
 MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
@@ -170,6 +175,33 @@ def test_several_terminals_closing_at_once_close_each_ticket_once(
     assert sorted(t.display for t in queue.tickets()) == ["B-001", "B-002", "B-003"]
 
 
+def test_several_processes_closing_at_once_close_each_ticket_once(
+    store_url: str, clock: FixedClock
+) -> None:
+    # Real OS processes with the real clock: yesterday's tickets are made by a moved clock.
+    clock.now = datetime.now(UTC) - timedelta(days=1)
+    yesterday = make_service(store_url, clock)
+    for _ in range(20):
+        yesterday.issue("ENT-REG")
+    yesterday.call_next("D1")
+    yesterday.close()
+
+    command = [sys.executable, "-m", "kiosk", "--db", store_url, "close-day", "--json"]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    results = [run.communicate(timeout=120) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], [err for _out, err in results]
+    assert sum(json.loads(out)["closed"] for out, _err in results) == 20
+    check = QueueService.from_url(store_url, clock=clock)
+    assert {t.status for t in check.tickets()} == {"day_closed"}
+    closed = [e.ticket_id for e in check.events() if e.kind == "day_closed"]
+    assert len(closed) == len(set(closed)) == 20
+    check.close()
+
+
 def test_figures_count_day_closed_tickets_on_their_own(
     queue: QueueService, clock: FixedClock
 ) -> None:
@@ -198,3 +230,42 @@ def test_figures_count_day_closed_tickets_on_their_own(
     assert (land.served, land.no_shows, land.day_closed) == (0, 0, 1)
     results = sorted(v.result for v in figures.open_visits(queue.store, MONDAY, MONDAY))
     assert results == ["day_closed", "no_show", "served"]
+
+
+def test_close_day_on_the_command_line(store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    def kezek(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", store_url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert kezek("init", "--demo")[0] == 0
+    yesterday = QueueService.from_url(
+        store_url, clock=FixedClock(datetime.now(UTC) - timedelta(days=1))
+    )
+    day = yesterday.today().isoformat()
+    yesterday.issue("ENT-REG")
+    yesterday.issue("ENT-REG")
+    yesterday.call_next("D1")
+    yesterday.close()
+
+    code, out, err = kezek("close-day", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["closed"] == 2 and json.loads(out)["days"] == {day: 2}
+    today = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    code, out, _ = kezek("close-day")
+    assert (code, out.strip()) == (0, f"Nothing to close: no day before {today} has open tickets.")
+    code, out, _ = kezek("close-day", "--day", day)
+    assert (code, out.strip()) == (0, f"Nothing to close: {day} has no open tickets.")
+    code, out, _ = kezek("events", "--json")
+    assert [e["kind"] for e in json.loads(out)].count("day_closed") == 2
+
+    code, out, err = kezek("close-day", "--day", today)
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        f"kezek close-day: --day {today} is not before today ({today}): "
+        "only a day that is over can be closed."
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        kezek("close-day", "--day", "2026-13-01")
+    assert exit_info.value.code == 2
+    assert "'2026-13-01' is not a date like 2026-11-27" in capsys.readouterr().err
