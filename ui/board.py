@@ -683,8 +683,12 @@ class HallBoard(GuardedWindow):
                 self.lang = catalog.languages[0]
             if self.announcer is not None:
                 self.announcer.languages = tuple(catalog.languages)
+        new_day = self.snapshot is not None and snapshot.day != self.snapshot.day
         self.snapshot = snapshot
-        if first:
+        if new_day:
+            # Yesterday's calls no longer stand, whether or not their desks finished them.
+            self.calls = []
+        if first or new_day:
             self._seed_calls(snapshot)
         self._load_ok = True
         self._update_store_state()
@@ -753,8 +757,9 @@ class HallBoard(GuardedWindow):
                 self._show_call(event, desk)
                 if desk not in self.catalog.desk_labels:
                     reload_catalog = True
-            elif event.kind in (EventKind.RETURNED, EventKind.CANCELLED):
-                # The call no longer stands: the visitor is back in the queue or has left.
+            elif event.kind in (EventKind.RETURNED, EventKind.CANCELLED, EventKind.DAY_CLOSED):
+                # The call no longer stands: the visitor is back in the queue, has left, or
+                # the day it was made has closed.
                 self.calls = [c for c in self.calls if c.ticket_id != event.ticket_id]
                 changed = True
             elif event.kind == EventKind.HALL_LOADED:
