@@ -118,6 +118,18 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     p = command("verify", _verify, "check a scanned ticket code")
     p.add_argument("token", metavar="TOKEN")
 
+    p = command(
+        "close-day",
+        _close_day,
+        "close as not served the tickets earlier business days left open",
+    )
+    p.add_argument(
+        "--day",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="close this day only (default: every day before today with open tickets)",
+    )
+
     for name, help_text in (
         ("close-service", "take no more tickets for a service today"),
         ("open-service", "take tickets for a service again today"),
@@ -398,6 +410,26 @@ def _service_day(args: argparse.Namespace) -> int:
         load = service.open_service(args.service)
     state = "closed for today" if load.closed_today else "open"
     return _out(args, load.to_dict(), f"{load.code}: {state}, {load.waiting} waiting")
+
+
+def _close_day(args: argparse.Namespace) -> int:
+    service = _service(args)
+    day: date | None = args.day
+    today = service.today()
+    if day is not None and day >= today:
+        raise UsageError(
+            f"--day {day.isoformat()} is not before today ({today.isoformat()}): "
+            "only a day that is over can be closed."
+        )
+    result = service.close_days(day)
+    if result.closed:
+        per_day = ", ".join(f"{d}: {n}" for d, n in result.days.items())
+        text = f"Closed {result.closed} open tickets as not served ({per_day})."
+    elif day is not None:
+        text = f"Nothing to close: {day.isoformat()} has no open tickets."
+    else:
+        text = f"Nothing to close: no day before {today.isoformat()} has open tickets."
+    return _out(args, result.to_dict(), text)
 
 
 def _read_pin() -> str:

@@ -46,14 +46,18 @@ class TicketStatus(enum.StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     TRANSFERRED = "transferred"
+    # Not served: the business day ended while the ticket was still open.
+    DAY_CLOSED = "day_closed"
 
 
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
 CURRENT_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
 FINAL_STATUSES = (
     TicketStatus.DONE,
     TicketStatus.NO_SHOW,
     TicketStatus.CANCELLED,
     TicketStatus.TRANSFERRED,
+    TicketStatus.DAY_CLOSED,
 )
 
 
@@ -69,6 +73,7 @@ class EventKind(enum.StrEnum):
     RETURNED = "returned"
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
+    DAY_CLOSED = "day_closed"
     DESK_PAUSED = "desk_paused"
     DESK_OPENED = "desk_opened"
     DESK_CLOSED = "desk_closed"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk import pins
+from kiosk import business_day, pins
 from kiosk import token as tokens
 from kiosk.clock import Clock, local_day, system_clock
 from kiosk.errors import (
@@ -56,6 +57,7 @@ from kiosk.views import (
     AgencyInfo,
     Catalog,
     Choice,
+    ClosedDays,
     DeskQueue,
     DeskView,
     EventView,
@@ -106,6 +108,8 @@ class QueueService:
         self._hall_read_at = 0.0
         self._codes: dict[int, tuple[str, str]] = {}
         self._desk_codes: dict[int, str] = {}
+        # The business day this terminal last found no earlier day left open.
+        self._days_closed_before: date | None = None
 
     @classmethod
     def from_url(cls, url: str | None = None, *, clock: Clock = system_clock) -> QueueService:
@@ -166,6 +170,62 @@ class QueueService:
         self._hall = None
         return changes
 
+    # -- the business day ------------------------------------------------------------------
+
+    def close_days(self, day: date | None = None) -> ClosedDays:
+        """Close the tickets still open on ``day`` (default: every day before today).
+
+        Each waiting, called or serving ticket becomes ``day_closed`` (not served: the day
+        closed) with one ``day_closed`` event; a ticket already closed is never closed again,
+        whichever terminal got there first. Today's tickets are never touched.
+        """
+        today = self.today()
+        if day is not None and day >= today:
+            raise QueueRuleError(
+                N_("Only a day before today ({today}) can be closed, not {day}."),
+                today=today.isoformat(),
+                day=day.isoformat(),
+            )
+        with self.store.write() as s:
+            closed = business_day.close_open_tickets(
+                s,
+                today,
+                day,
+                lambda ticket, **data: self._event(
+                    s,
+                    EventKind.DAY_CLOSED,
+                    ticket,
+                    s.get(Desk, ticket.desk_id) if ticket.desk_id else None,
+                    **data,
+                ),
+            )
+        if day is None:
+            self._days_closed_before = today
+        return ClosedDays(
+            today=today,
+            closed=sum(closed.values()),
+            days={d.isoformat(): n for d, n in sorted(closed.items())},
+        )
+
+    def _close_past_days(self) -> None:
+        # Once per terminal and business day: a cheap read, and a write only when an earlier
+        # day was left open (the first action of the morning after).
+        today = self.today()
+        if self._days_closed_before == today:
+            return
+        with self.store.read() as s:
+            stale = business_day.has_open_days(s, today)
+        if stale:
+            self.close_days()
+        self._days_closed_before = today
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """A use-case's write transaction, after closing any business day left open."""
+        self._close_past_days()
+        with self.store.write() as s:
+            yield s
+
     # -- issuing -------------------------------------------------------------------------
 
     def issue(
@@ -208,7 +268,7 @@ class QueueService:
         source: str,
         request_id: str | None,
     ) -> IssuedTicket:
-        with self.store.write() as s:
+        with self._write() as s:
             hall = self.hall_info(s)
             if request_id is not None:
                 existing = s.scalar(select(Ticket).where(Ticket.request_id == request_id))
@@ -280,7 +340,7 @@ class QueueService:
         ``max_priority_streak`` priority calls in a row, a normal ticket that has waited
         longer goes first. Two desks never get one ticket.
         """
-        with self.store.write() as s:
+        with self._write() as s:
             hall = self.hall_info(s)
             desk = self._desk(s, desk_code, lock=True)
             self._ensure_can_call(s, desk)
@@ -305,7 +365,7 @@ class QueueService:
         """Call one waiting ticket out of order; the reason is recorded."""
         if not reason.strip():
             raise QueueRuleError(N_("Give a reason for calling a ticket out of order."))
-        with self.store.write() as s:
+        with self._write() as s:
             desk = self._desk(s, desk_code, lock=True)
             self._ensure_can_call(s, desk)
             ticket = self._ticket(s, ticket_id, lock=True)
@@ -382,7 +442,7 @@ class QueueService:
 
     def recall(self, desk_code: str) -> TicketView:
         """Call the desk's current ticket again (the board repeats the announcement)."""
-        with self.store.write() as s:
+        with self._write() as s:
             desk, ticket = self._desk_and_current(s, desk_code)
             self._require(ticket, (TicketStatus.CALLED,), N_("recalled"))
             self._move(s, ticket, (TicketStatus.CALLED,), recalls=ticket.recalls + 1)
@@ -452,7 +512,7 @@ class QueueService:
         **data: Any,
     ) -> TicketView:
         allowed = tuple(allowed)
-        with self.store.write() as s:
+        with self._write() as s:
             desk, ticket = self._desk_and_current(s, desk_code)
             self._require(ticket, allowed, ACTION_WORDS[kind])
             self._move(s, ticket, allowed, **values(ticket, self.clock()))
@@ -465,13 +525,13 @@ class QueueService:
         The old ticket becomes ``transferred``; the returned new waiting ticket keeps the
         original ``queued_at`` and carries the note to the next desk.
         """
-        with self.store.write() as s:
+        with self._write() as s:
             desk, ticket = self._desk_and_current(s, desk_code)
             return self._transfer(s, ticket, service_code, note, desk, CURRENT_STATUSES)
 
     def move(self, ticket_id: int, service_code: str, *, note: str | None = None) -> TicketView:
         """Reception moves a waiting ticket to another service; it keeps number and place."""
-        with self.store.write() as s:
+        with self._write() as s:
             ticket = self._ticket(s, ticket_id, lock=True)
             return self._transfer(s, ticket, service_code, note, None, (TicketStatus.WAITING,))
 
@@ -527,7 +587,7 @@ class QueueService:
 
     def return_ticket(self, ticket_id: int) -> TicketView:
         """Reception puts a called or serving ticket back in its queue, at its place."""
-        with self.store.write() as s:
+        with self._write() as s:
             ticket = self._ticket(s, ticket_id, lock=True)
             self._require(ticket, CURRENT_STATUSES, N_("returned to the queue"))
             desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
@@ -546,7 +606,7 @@ class QueueService:
 
     def cancel(self, ticket_id: int) -> TicketView:
         """Cancel a waiting (or called) ticket: the visitor has left."""
-        with self.store.write() as s:
+        with self._write() as s:
             ticket = self._ticket(s, ticket_id, lock=True)
             allowed = (TicketStatus.WAITING, TicketStatus.CALLED)
             self._require(ticket, allowed, N_("cancelled"))
@@ -566,7 +626,7 @@ class QueueService:
         return self._service_day(service_code, closed=False)
 
     def _service_day(self, service_code: str, *, closed: bool) -> ServiceLoad:
-        with self.store.write() as s:
+        with self._write() as s:
             service = self._service(s, service_code)
             today = local_day(self.clock(), self.hall_info(s).zone)
             if (service.closed_on == today) == closed:
@@ -597,7 +657,7 @@ class QueueService:
                 select(Ticket).where(*waiting).order_by(*self._queue_order()).limit(limit)
             ).all()
             view = self._desk_view(
-                s, desk, self._current(s, desk), self._desk_services(s).get(desk.id, ())
+                s, desk, self._current(s, desk, day), self._desk_services(s).get(desk.id, ())
             )
             return DeskQueue(
                 desk=view, waiting=count, upcoming=tuple(self._view(s, t) for t in upcoming)
@@ -675,7 +735,7 @@ class QueueService:
             stored = s.scalar(select(Staff.pin_hash).where(Staff.login == login))
         pin_ok = stored is not None and pins.verify_pin(pin, stored)
         refusal: SignInError | None = None
-        with self.store.write() as s:
+        with self._write() as s:
             now = self.clock()
             # Locked: concurrent wrong PINs must each count toward the lockout.
             staff = s.scalar(select(Staff).where(Staff.login == login).with_for_update())
@@ -726,7 +786,7 @@ class QueueService:
 
     def sign_out(self, desk_code: str) -> DeskView:
         """The officer leaves the desk: it closes and is no longer called to."""
-        with self.store.write() as s:
+        with self._write() as s:
             desk = self._desk(s, desk_code, lock=True)
             current = self._current(s, desk)
             if current is not None:
@@ -779,7 +839,7 @@ class QueueService:
         return self._desk_step(desk_code, DeskState.CLOSED, None)
 
     def _desk_step(self, desk_code: str, state: DeskState, reason: str | None) -> DeskView:
-        with self.store.write() as s:
+        with self._write() as s:
             desk = self._desk(s, desk_code, lock=True)
             if desk.state == state:
                 raise InvalidTransitionError(
@@ -1030,9 +1090,12 @@ class QueueService:
                     )
                 )
             desk_services = self._desk_services(s)
+            # Only today's: a ticket an earlier day left open is not at any desk now.
             current = {
                 t.desk_id: t
-                for t in s.scalars(select(Ticket).where(Ticket.status.in_(CURRENT_STATUSES)))
+                for t in s.scalars(
+                    select(Ticket).where(Ticket.status.in_(CURRENT_STATUSES), Ticket.day == day)
+                )
             }
             desk_query = select(Desk).where(Desk.active).order_by(Desk.position)
             if desks is not None:
@@ -1143,10 +1206,12 @@ class QueueService:
             raise UnknownTicketError(f"#{ticket_id}")
         return ticket
 
-    def _current(self, s: Session, desk: Desk) -> Ticket | None:
-        return s.scalar(
-            select(Ticket).where(Ticket.desk_id == desk.id, Ticket.status.in_(CURRENT_STATUSES))
-        )
+    def _current(self, s: Session, desk: Desk, day: date | None = None) -> Ticket | None:
+        """The desk's called or serving ticket (of ``day`` only, when given: what views show)."""
+        query = select(Ticket).where(Ticket.desk_id == desk.id, Ticket.status.in_(CURRENT_STATUSES))
+        if day is not None:
+            query = query.where(Ticket.day == day)
+        return s.scalar(query)
 
     def _desk_and_current(self, s: Session, desk_code: str) -> tuple[Desk, Ticket]:
         desk = self._desk(s, desk_code, lock=True)

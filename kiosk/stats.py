@@ -7,7 +7,9 @@ Definitions (every figure in the report and the reception's "Today" tab comes fr
   visits (tickets with no origin); a service's or desk's **tickets** also count the
   tickets it received by transfer.
 * **Served** tickets ended ``done``; **no-shows**, **cancelled** and **transferred** are the
-  tickets that ended so; **unfinished** ones are still waiting, called or being served.
+  tickets that ended so; **day closed** ones were still waiting, called or being served
+  when their business day was closed (not served, and no no-show either: nobody saw the
+  visitor leave); **unfinished** ones are still waiting, called or being served.
 * **Waiting time** is issue → call of every ticket that was called (a transferred visitor's
   new ticket waits from the transfer); **walk to desk** is call → start; **service time** is
   start → done of served tickets. Minutes; median and 90th percentile are
@@ -78,6 +80,7 @@ from kiosk.errors import StoreUnavailableError
 from kiosk.hall import WEEKDAYS
 from kiosk.i18n import N_
 from kiosk.models import (
+    OPEN_STATUSES,
     Agency,
     Desk,
     Event,
@@ -141,6 +144,7 @@ class Breakdown(_View):
     cancelled: int
     transferred: int
     unfinished: int
+    day_closed: int
     outcomes: dict[str, int]
     wait: Durations
     walk: Durations
@@ -376,6 +380,7 @@ _COUNTS = (
     "cancelled",
     "transferred",
     "unfinished",
+    "day_closed",
     "simulated",
     "wait_n",
     "walk_n",
@@ -436,6 +441,7 @@ def _breakdown(
         cancelled=part.count("cancelled"),
         transferred=part.count("transferred"),
         unfinished=part.count("unfinished"),
+        day_closed=part.count("day_closed"),
         outcomes={c: int(part.outcomes.get(c, 0)) for c in (*outcome_codes, "")},
         wait=Durations(
             part.count("wait_n"),
@@ -621,9 +627,8 @@ class _Query:
             count_if(t.c.status == TicketStatus.NO_SHOW).label("no_shows"),
             count_if(t.c.status == TicketStatus.CANCELLED).label("cancelled"),
             count_if(t.c.status == TicketStatus.TRANSFERRED).label("transferred"),
-            count_if(
-                t.c.status.in_([TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING])
-            ).label("unfinished"),
+            count_if(t.c.status.in_(OPEN_STATUSES)).label("unfinished"),
+            count_if(t.c.status == TicketStatus.DAY_CLOSED).label("day_closed"),
             func.sum(t.c.is_sim).label("simulated"),
             func.count(t.c.wait_s).label("wait_n"),
             func.sum(t.c.wait_s).label("wait_sum"),
@@ -1392,6 +1397,7 @@ def open_visit_rows(
                     (done, "served"),
                     (visit.c.status == TicketStatus.NO_SHOW, "no_show"),
                     (visit.c.status == TicketStatus.CANCELLED, "cancelled"),
+                    (visit.c.status == TicketStatus.DAY_CLOSED, "day_closed"),
                     else_="unfinished",
                 ),
                 minutes(visit.c.wait_s),

@@ -205,3 +205,12 @@ class StaffView(_View):
     active: bool
     locked_until: datetime | None
     desk_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ClosedDays(_View):
+    """What closing past business days did: tickets closed as not served, per ISO day."""
+
+    today: date
+    closed: int
+    days: dict[str, int]

@@ -14,6 +14,7 @@ STATUS_WORDS: dict[str, str] = {
     TicketStatus.NO_SHOW: N_("no-show"),
     TicketStatus.CANCELLED: N_("cancelled"),
     TicketStatus.TRANSFERRED: N_("transferred"),
+    TicketStatus.DAY_CLOSED: N_("not served: the day closed"),
 }
 
 DESK_STATE_WORDS: dict[str, str] = {

@@ -52,6 +52,7 @@ def _breakdown_header(outcomes: Sequence[str]) -> tuple[str, ...]:
         "cancelled",
         "transferred",
         "unfinished",
+        "day_closed",
         *(f"outcome_{code}" for code in outcomes),
         "outcome_none",
         "wait_mean_min",
@@ -86,6 +87,7 @@ def _breakdown_row(b: Breakdown, outcomes: Sequence[str], lang: str) -> tuple[An
         b.cancelled,
         b.transferred,
         b.unfinished,
+        b.day_closed,
         *(b.outcomes.get(code, 0) for code in outcomes),
         b.outcomes.get("", 0),
         _num(b.wait.mean_min),
@@ -128,6 +130,7 @@ def report_tables(st: PeriodStats, lang: str = "ru") -> list[CsvTable]:
         ("no_shows", st.hall.no_shows, prev.no_shows if prev else None),
         ("cancelled", st.hall.cancelled, prev.cancelled if prev else None),
         ("transferred", st.hall.transferred, prev.transferred if prev else None),
+        ("day_closed", st.hall.day_closed, prev.day_closed if prev else None),
         ("wait_mean_min", _num(st.hall.wait.mean_min), _num(prev.wait.mean_min) if prev else None),
         (
             "wait_median_min",

@@ -344,6 +344,8 @@ class _Report:
         share(_("No-shows"), hall.no_show_share, prev.no_show_share if prev else None, "lower")
         counts(_("Cancelled"), "cancelled", "lower")
         counts(_("Transferred to another service"), "transferred", "lower")
+        if hall.day_closed or (prev and prev.day_closed):
+            counts(_("Not served: the day closed"), "day_closed", "lower")
         target_text = (
             "≤" + NBSP + self.minutes(target) + NBSP + _("min") if target is not None else ""
         )

@@ -45,6 +45,7 @@ STATUS_NAMES = {
     "no_show": N_("did not come"),
     "cancelled": N_("cancelled"),
     "transferred": N_("transferred"),
+    "day_closed": N_("not served: the day closed"),
 }
 
 

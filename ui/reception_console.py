@@ -43,7 +43,8 @@ from ui.sign_in import SignInPanel
 log = logging.getLogger(__name__)
 CLOCK_REFRESH_MS = 30_000
 ROLE_NAMES = {"officer": N_("officer"), "receptionist": N_("receptionist"), "admin": N_("admin")}
-FULL_RELOAD_KINDS = {"hall_loaded", "staff_changed"}
+# A day closing touches many rows at once: one full reload is cheaper than each row.
+FULL_RELOAD_KINDS = {"hall_loaded", "staff_changed", "day_closed"}
 
 
 class ReceptionConsole(QWidget):

@@ -248,3 +248,30 @@ def test_report_usage_errors_and_json(
         "2026-11-23",
     )
     assert code == 4 and "kezek init" in err
+
+
+def test_tickets_the_day_closed_have_their_own_line_and_column(
+    queue: QueueService, clock: FixedClock
+) -> None:
+    queue.issue("ENT-REG")
+    queue.issue("LAND-1")
+    queue.call_next("D1")
+    queue.complete("D1")
+    _pages, text = pdf_text(render_report(stats(queue, MONDAY, MONDAY), lang="ru"))
+    assert "Не обслужены: день закрыт" not in text, "no such line while there are none"
+
+    clock.advance(days=1)
+    queue.close_days()
+    st = stats(queue, MONDAY, MONDAY)
+    _pages, text = pdf_text(render_report(st, lang="ru"))
+    assert "Не обслужены: день закрыт" in text
+    tables = {t.name: t for t in report_tables(st, "en")}
+    summary = {row[0]: row[1] for row in tables["summary.csv"].rows}
+    assert (summary["served"], summary["no_shows"], summary["day_closed"]) == (1, 0, 1)
+    services = tables["services.csv"]
+    code, column = services.header.index("code"), services.header.index("day_closed")
+    assert {row[code]: row[column] for row in services.rows} == {
+        "ENT-REG": 0,
+        "ENT-SUP": 0,
+        "LAND-1": 1,
+    }

@@ -401,3 +401,40 @@ def test_waiting_shows_whole_names_and_the_estimated_wait(
     assert rows["LAND-1"].count.text() == "1"
     assert rows["LAND-1"].wait.text() == _("no open desk")
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_the_first_action_of_a_new_day_takes_yesterday_s_calls_off_the_board(
+    hall: Hall, clock: FixedClock, qtbot: QtBot
+) -> None:
+    for service in ("ENT-REG", "ENT-REG", "LAND-1"):
+        hall.queue.issue(service)
+    in_thread(lambda: hall.queue.call_next("D1"))
+    in_thread(lambda: hall.queue.call_next("D3"))
+    board = hall.board
+    qtbot.waitUntil(lambda: len(board.visible_calls()) == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: board.service_rows["ENT-REG"].count.text() == "1", timeout=WAIT_MS)
+
+    clock.advance(days=1)
+    tuesday = QueueService.from_url(hall.queue.store.url, clock=clock)
+    in_thread(lambda: tuesday.issue("LAND-1"))  # the morning's first ticket closes Monday
+    tuesday.close()
+
+    qtbot.waitUntil(lambda: board.visible_calls() == [], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: board.service_rows["ENT-REG"].count.text() == "0", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: board.service_rows["LAND-1"].count.text() == "1", timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_a_board_starts_the_new_day_clean_before_anyone_acts(
+    hall: Hall, clock: FixedClock, qtbot: QtBot
+) -> None:
+    hall.queue.issue("ENT-REG")
+    board = hall.board
+    in_thread(lambda: hall.queue.call_next("D1"))
+    qtbot.waitUntil(lambda: board.visible_calls() == [("A-001", "Desk 1 kk")], timeout=WAIT_MS)
+
+    clock.advance(days=1)
+    board.refresh()  # as its periodic reload does, with no event at all
+
+    qtbot.waitUntil(lambda: board.visible_calls() == [], timeout=WAIT_MS)

@@ -313,3 +313,33 @@ def test_the_today_tab_shows_the_days_figures_and_charts(
     assert figures["wait"].value.text() == "6 min"  # the only ticket called waited 6 minutes
     assert front.today.hours_chart.series(), "the hourly chart has its bars"
     assert front.today.hours_chart.title() == "Tickets by hour"
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_desk_and_reception_start_the_new_day_clean(
+    qtbot: QtBot, hall: QueueService, bridge: EventBridge, clock: FixedClock
+) -> None:
+    hall.issue("ENT-REG")
+    monday = hall.issue("ENT-REG").ticket
+    officer = desk(qtbot, hall, bridge, "D1", "ofc1")
+    front = reception(qtbot, hall, bridge)
+    press(qtbot, officer, "call_next")
+    qtbot.waitUntil(lambda: desk_row(front, "D1")[2] == "A-001", timeout=WAIT)
+    assert service_row(front, "ENT-REG")[1] == "1"
+    with qtbot.waitSignal(front.ticket_found, timeout=WAIT):
+        qtbot.keyClicks(front.find_field, monday.token)
+        qtbot.keyClick(front.find_field, Qt.Key.Key_Return)
+
+    clock.advance(days=1)
+    tuesday = make_service(hall.store.url, clock)
+    tuesday.issue("LAND-1")  # the morning's first ticket, at another terminal
+    tuesday.close()
+
+    qtbot.waitUntil(lambda: desk_row(front, "D1")[2] == "—", timeout=WAIT)
+    qtbot.waitUntil(lambda: service_row(front, "ENT-REG")[1] == "0", timeout=WAIT)
+    assert service_row(front, "LAND-1")[1] == "1"
+    qtbot.waitUntil(lambda: officer.number.text() == "—", timeout=WAIT)
+    assert officer.waiting_label.text() == "Waiting for this desk: 0"
+    qtbot.waitUntil(lambda: officer.buttons["pause"].isEnabled(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "not served: the day closed" in front.found_label.text(), timeout=WAIT)
+    assert not front.ticket_buttons["cancel"].isEnabled()
