@@ -90,7 +90,9 @@ class Face:
         twin = widget.window()
         centre = widget.mapTo(twin, widget.rect().center())
         x, y = self.geometry.x + centre.x(), self.geometry.y + centre.y()
-        self.server.xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+        # No --sync: it waits for a motion, and there is none when the pointer is already there.
+        # The move and the click go down one connection, so the server takes them in order.
+        self.server.xdotool("mousemove", str(x), str(y), "click", "1")
 
     def type(self, text: str) -> None:
         self.server.xdotool("type", "--delay", "40", text)

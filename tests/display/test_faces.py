@@ -7,6 +7,7 @@ check the outcome in the store and on the screen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kiosk.queue import QueueService
 from kiosk.store import Store
 from tests.display.faces import Face, screenshot, wait_for, x_server
 from tests.display.xserver import XServer
+from ui.admin_exit import AdminExitDialog
 from ui.app import application, dress
 from ui.desk_console import DeskConsole
 from ui.kiosk_window import KioskWindow
@@ -206,3 +208,37 @@ def test_kezek_demo_opens_all_four_faces(
         timeout=60,
     )
     assert demo.alive(), demo.stderr()
+
+
+def test_an_admin_takes_a_full_screen_kiosk_out_of_service_by_touch_alone(
+    qtbot: QtBot,
+    hall: tuple[str, QueueService],
+    screen: XServer,
+    faces: list[Face],
+    tmp_path: Path,
+) -> None:
+    url, queue = hall
+    queue.add_staff("admin", name="Hall Admin", role="admin", pin="1357")
+    kiosk = start(faces, Face(screen, tmp_path, "kiosk", "--db", url, "--fullscreen"))
+    assert kiosk.geometry == (0, 0, 1920, 1080)
+    # Five quick taps in the top-left corner.
+    screen.xdotool("mousemove", "20", "20", "click", "--repeat", "5", "--delay", "150", "1")
+    # The twin: the same dialog over a window of the same size, to find the pad's keys.
+    application()
+    twin = KioskWindow(queue, None)
+    dress(twin)
+    qtbot.addWidget(twin)
+    twin.resize(kiosk.geometry.width, kiosk.geometry.height)
+    twin.show()
+    dialog = AdminExitDialog(twin, queue, lang="kk", languages=("kk", "ru", "en"))
+    dialog.show()
+    qtbot.waitUntil(lambda: "admin" in dialog.login_buttons, timeout=WAIT_MS)
+    time.sleep(1)  # the real dialog loads its admin list off the GUI thread too
+    for digit in "1357":
+        kiosk.tap(dialog.pad.keys[digit])
+    kiosk.tap(dialog.pad.ok_key)
+
+    assert kiosk.process is not None
+    assert kiosk.process.wait(timeout=30) == 0, kiosk.stderr()
+    admin = next(p for p in queue.list_staff() if p.login == "admin")
+    assert any(e.kind == "signed_in" and e.staff_id == admin.id for e in queue.events())
