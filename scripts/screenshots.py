@@ -114,6 +114,20 @@ def main() -> int:
         shoot(kiosk, f"kiosk-4-ticket-{orientation}")
         kiosk.close()
 
+    from ui.admin_exit import AdminExitDialog
+
+    queue.add_staff("admin", name="Hall Admin", role="admin", pin="1357")
+    kiosk = KioskWindow(queue, printer, terminal="KIOSK-1")
+    kiosk.resize(1920, 1080)
+    kiosk.show()
+    settle(lambda: kiosk.catalog is not None)
+    dialog = AdminExitDialog(kiosk, queue, lang="kk", languages=("kk", "ru", "en"))
+    dialog.show()
+    settle(lambda: "admin" in dialog.login_buttons)
+    shoot(kiosk, "kiosk-admin-exit")
+    dialog.reject()
+    kiosk.close()
+
     from ui.desk_console import DeskConsole
     from ui.reception_console import ReceptionConsole
 
