@@ -135,3 +135,12 @@ def queue(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     service = make_service(store_url, clock)
     yield service
     service.close()
+
+
+@pytest.fixture(scope="session")
+def qapp() -> Any:
+    """The one application of the windows' tests, made as Kezek makes it: with its fonts
+    and style, so that what a test measures is what a person sees."""
+    from ui.app import application
+
+    return application()

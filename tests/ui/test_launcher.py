@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -98,3 +99,11 @@ def test_the_kiosk_offers_only_the_terminals_languages(
         assert window.catalog is not None
         assert window.catalog.languages == ("ru", "en")
         assert list(window.languages.buttons) == ["ru", "en"]
+
+
+def test_the_window_tests_run_in_kezek_s_own_look(qapp: Any) -> None:
+    from ui.app import FONT_FAMILY
+    from ui.theme import STYLE_SHEET
+
+    assert qapp.styleSheet() == STYLE_SHEET
+    assert qapp.font().family() == FONT_FAMILY
