@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from tests.display.xserver import Geometry, XServer, XServerError
+from tests.display.xserver import Geometry, XServer, XServerError, end_process
 
 KEZEK = Path(sys.executable).with_name("kezek")
 # A cold Qt start on a busy two-core machine takes seconds; the budgets only catch hangs.
@@ -76,14 +76,8 @@ class Face:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            end_process(process)
 
     def tap(self, widget: QWidget) -> None:
         """A real click in this window where ``widget`` lies in the offscreen twin."""

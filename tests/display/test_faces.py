@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk import schema
@@ -64,6 +66,20 @@ def start(faces: list[Face], face: Face, title: str = "^Kezek") -> Face:
     return face.start(title)
 
 
+W = TypeVar("W", bound=QWidget)
+
+
+def twin_of(qtbot: QtBot, face: Face, window: W) -> W:
+    """The offscreen twin of a real window: same store, same size, same look, so that it
+    tells where each button of the real one lies."""
+    application()
+    dress(window)
+    qtbot.addWidget(window)
+    window.resize(face.geometry.width, face.geometry.height)
+    window.show()
+    return window
+
+
 def differs(a: Image.Image, b: Image.Image) -> float:
     """Mean difference of two pictures' pixels, 0 (same) to 255."""
     stat = ImageStat.Stat(ImageChops.difference(a.convert("L"), b.convert("L")))
@@ -91,13 +107,7 @@ def test_a_visitor_takes_a_kazakh_ticket_at_the_kiosk(
             f"pdf:{tmp_path / 'tickets'}",
         ),
     )
-    # The offscreen twin, at the real window's size, tells where each button lies.
-    application()
-    twin = KioskWindow(queue, None, always_open=True)
-    dress(twin)
-    qtbot.addWidget(twin)
-    twin.resize(kiosk.geometry.width, kiosk.geometry.height)
-    twin.show()
+    twin = twin_of(qtbot, kiosk, KioskWindow(queue, None, always_open=True))
     qtbot.waitUntil(lambda: twin.catalog is not None, timeout=WAIT_MS)
 
     kiosk.tap(twin.languages.buttons["kk"])
@@ -129,12 +139,7 @@ def test_an_officer_signs_in_at_a_fixed_desk_and_f1_calls_under_their_name(
     url, queue = hall
     issued = queue.issue("ENT-REG", lang="kk")
     desk = start(faces, Face(screen, tmp_path, "desk", "--db", url, "--desk", "D1", "--lang", "kk"))
-    application()
-    twin = DeskConsole(queue, None, desk_code="D1", lang="kk")
-    dress(twin)
-    qtbot.addWidget(twin)
-    twin.resize(desk.geometry.width, desk.geometry.height)
-    twin.show()
+    twin = twin_of(qtbot, desk, DeskConsole(queue, None, desk_code="D1", lang="kk"))
     login, _name, _role, pin = OFFICER
 
     desk.tap(twin.sign_in.login)
@@ -224,12 +229,7 @@ def test_an_admin_takes_a_full_screen_kiosk_out_of_service_by_touch_alone(
     # Five quick taps in the top-left corner.
     screen.xdotool("mousemove", "20", "20", "click", "--repeat", "5", "--delay", "150", "1")
     # The twin: the same dialog over a window of the same size, to find the pad's keys.
-    application()
-    twin = KioskWindow(queue, None)
-    dress(twin)
-    qtbot.addWidget(twin)
-    twin.resize(kiosk.geometry.width, kiosk.geometry.height)
-    twin.show()
+    twin = twin_of(qtbot, kiosk, KioskWindow(queue, None))
     dialog = AdminExitDialog(twin, queue, lang="kk", languages=("kk", "ru", "en"))
     dialog.show()
     qtbot.waitUntil(lambda: "admin" in dialog.login_buttons, timeout=WAIT_MS)

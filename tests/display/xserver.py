@@ -47,6 +47,18 @@ def _require(program: str) -> str:
     return path
 
 
+def end_process(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """Ask a process to end, and make it end if it has not within ten seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class XServer:
     """An Xvfb display (``display``, e.g. ":7") on a free number; a context manager.
 
@@ -108,14 +120,8 @@ class XServer:
         log, self._log = self._log, None
         if log is not None:
             log.close()
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            end_process(process)
 
     def __enter__(self) -> XServer:
         return self.start()

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
 from kiosk.queue import QueueService
 from printing.printers import PrinterError
 from printing.ticket_content import TicketContent
 from tests.conftest import make_service
+from ui.app import application
+from ui.feed import EventBridge
 
 
 class RecordingPrinter:
@@ -50,3 +53,14 @@ def sqlite_queue(tmp_path: Path, clock: FixedClock) -> Iterator[QueueService]:
 @pytest.fixture
 def printer() -> RecordingPrinter:
     return RecordingPrinter()
+
+
+@pytest.fixture
+def bridge(qtbot: QtBot, hall: QueueService) -> Iterator[EventBridge]:
+    """A live feed on the module's ``hall``, quick to notice changes, once it is up."""
+    application()
+    feed = EventBridge(hall, interval=0.05, safety_interval=0.5)
+    feed.start()
+    qtbot.waitUntil(lambda: feed.store_ok is True, timeout=10_000)
+    yield feed
+    feed.stop()

@@ -13,7 +13,6 @@ from kiosk.clock import FixedClock
 from kiosk.queue import QueueService
 from tests.conftest import make_service
 from tests.ui.conftest import RecordingPrinter
-from ui.app import application
 from ui.desk_console import DeskConsole
 from ui.feed import EventBridge
 from ui.ops import pending_ops
@@ -35,16 +34,6 @@ def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
         service.add_staff(login, name=login.upper(), role=role, pin="2468")
     yield service
     service.close()
-
-
-@pytest.fixture
-def bridge(qtbot: QtBot, hall: QueueService) -> Iterator[EventBridge]:
-    application()
-    feed = EventBridge(hall, interval=0.05, safety_interval=0.5)
-    feed.start()
-    qtbot.waitUntil(lambda: feed.store_ok is True, timeout=WAIT)
-    yield feed
-    feed.stop()
 
 
 def sign_in(qtbot: QtBot, panel: object, login: str, pin: str = "2468") -> None:

@@ -12,7 +12,6 @@ from kiosk.clock import FixedClock
 from kiosk.i18n import N_
 from kiosk.queue import QueueService
 from tests.conftest import make_service
-from ui.app import application
 from ui.desk_console import DeskConsole
 from ui.feed import EventBridge
 
@@ -25,16 +24,6 @@ def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     service.add_staff("ofc1", name="OFC1", role="officer", pin="2468")
     yield service
     service.close()
-
-
-@pytest.fixture
-def bridge(qtbot: QtBot, hall: QueueService) -> Iterator[EventBridge]:
-    application()
-    feed = EventBridge(hall, interval=0.05, safety_interval=0.5)
-    feed.start()
-    qtbot.waitUntil(lambda: feed.store_ok is True, timeout=WAIT)
-    yield feed
-    feed.stop()
 
 
 def wrong_pin(qtbot: QtBot, console: DeskConsole) -> str:
