@@ -1,0 +1,314 @@
+"""The figures of a period, put together from the SQL aggregates: ``stats`` and ``today``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.hall import WEEKDAYS
+from kiosk.models import Rating, Service, Ticket
+from kiosk.queue import QueueService
+from kiosk.stats.desk_time import desk_time
+from kiosk.stats.dialect import as_date
+from kiosk.stats.partials import Partial, breakdown, minutes
+from kiosk.stats.query import GROUP_PERCENTILES, StatsQuery
+from kiosk.stats.results import (
+    Breakdown,
+    HourLoad,
+    PeriodStats,
+    Trend,
+    WeekdayLoad,
+    WeekRow,
+)
+from kiosk.store import Store
+
+WEEKS_SHOWN = 12  # the administration plans in 12-week cycles
+# A trend smaller than this, in minutes of mean wait per week, is reported as steady.
+STEADY_WAIT_MIN_PER_WEEK = 0.1
+
+
+def stats(
+    source: QueueService | Store,
+    start: date,
+    end: date,
+    *,
+    zone: ZoneInfo | None = None,
+    weeks: int = WEEKS_SHOWN,
+    previous: tuple[date, date] | None = None,
+    compare: bool = True,
+    now: datetime | None = None,
+) -> PeriodStats:
+    """Every figure of the business days ``start`` to ``end`` (both included).
+
+    ``zone`` defaults to the hall's. The weekly series covers the ISO weeks up to ``end``'s,
+    at least ``weeks`` of them and at least the period (``weeks=0``: none). With
+    ``compare``, the headline is also computed for ``previous`` (default: the period of
+    equal length just before). ``now`` (default: the service's clock) cuts open desks' time.
+    """
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    store, clock_now = _store_of(source)
+    now = now or clock_now
+    with store.read() as s:
+        q = StatsQuery(s, store, zone, now)
+        previous = _previous(start, end, previous) if compare else None
+        # The period with its weekly series, and the period compared with unless it lies
+        # within them: one temporary table each, so neither is sorted with the other.
+        first = _first_week(start, end, weeks) if weeks else start
+        q.materialize(first, end)
+        if previous and not first <= previous[0] <= previous[1] <= end:
+            q.materialize(previous[0], previous[1], officer=False)
+        try:
+            return _compute(q, s, start, end, weeks, previous)
+        finally:
+            q.drop_rows()
+
+
+def _first_week(start: date, end: date, weeks: int) -> date:
+    """The Monday the weekly series starts on: ``weeks`` weeks up to ``end``, or the period."""
+    end_week = end - timedelta(days=end.weekday())
+    return min(start - timedelta(days=start.weekday()), end_week - timedelta(weeks=weeks - 1))
+
+
+def _previous(start: date, end: date, previous: tuple[date, date] | None) -> tuple[date, date]:
+    """The period compared with: as given, or the period of equal length just before."""
+    length = (end - start).days + 1
+    return previous or (start - timedelta(days=length), start - timedelta(days=1))
+
+
+def _compute(
+    q: StatsQuery,
+    s: Session,
+    start: date,
+    end: date,
+    weeks: int,
+    previous: tuple[date, date] | None,
+) -> PeriodStats:
+    names = q.names()
+    # The weekly series and the period in one pass: grouped by week and everything else.
+    end_week = end - timedelta(days=end.weekday())
+    first_week = _first_week(start, end, max(weeks, 1))
+    scan_start = first_week if weeks else start
+    d = q.dialect(scan_start, end)
+    pd = q.dialect(start, end)
+    # The period grouped by everything the levels are made of; the weeks by week alone.
+    fine = q.partials(pd, start, end, ("service_id", "desk_id", "staff_id"), officer=True)
+    by_week: dict[date, Partial] = {
+        as_date(week): part
+        for (week,), part in (
+            q.partials(d, scan_start, end, ("week",), officer=False).items() if weeks else ()
+        )
+    }
+    days_with_visits = q.days_with_visits(start, end)
+    levels: dict[str, dict[Any, Partial]] = {
+        k: defaultdict(Partial) for k in ("hall", "agency", "service", "desk", "officer")
+    }
+    service_agency = {sid: aid for sid, aid in s.execute(select(Service.id, Service.agency_id))}
+    for (service_id, desk_id, staff_id), part in fine.items():
+        levels["hall"][None].add(part)
+        levels["agency"][service_agency.get(service_id)].add(part)
+        levels["service"][service_id].add(part)
+        if desk_id is not None:
+            levels["desk"][desk_id].add(part)
+        if staff_id is not None:
+            levels["officer"][staff_id].add(part)
+    hall_pct = q.percentiles(pd, start, end, None).get(None, {})
+    hall = breakdown("hall", "", q.hall_name, levels["hall"][None], hall_pct, q.outcome_codes)
+
+    def level_rows(level: str, key: str, officer: bool = False) -> tuple[Breakdown, ...]:
+        pct = q.percentiles(pd, start, end, key, officer=officer, names=GROUP_PERCENTILES)
+        known = names[level]
+        ids = set(levels[level])
+        if level in ("agency", "service"):
+            ids |= {i for i, v in known.items() if v[3]}
+        rows = []
+        for ident in ids:
+            if ident is None:
+                continue
+            code, name, position, _active = known.get(ident, (str(ident), {}, 0, False))
+            part = levels[level].get(ident) or Partial()
+            rows.append(
+                (
+                    position,
+                    code,
+                    breakdown(level, code, name, part, pct.get(ident, {}), q.outcome_codes),
+                )
+            )
+        return tuple(b for _p, _c, b in sorted(rows, key=lambda r: (r[0], r[1])))
+
+    agencies = level_rows("agency", "agency_id")
+    services = level_rows("service", "service_id")
+    desks = level_rows("desk", "desk_id")
+    officers = level_rows("officer", "staff_id", officer=True)
+
+    week_rows: list[WeekRow] = []
+    if weeks:
+        week_pct = q.percentiles(d, scan_start, end, "week", names=("wait_p50", "wait_p90"))
+        pct_by_week = {as_date(k): v for k, v in week_pct.items()}
+        monday = first_week
+        while monday <= end_week:
+            part = by_week.get(monday) or Partial()
+            b = breakdown("week", "", {}, part, pct_by_week.get(monday, {}), ())
+            iso = monday.isocalendar()
+            week_rows.append(
+                WeekRow(
+                    start=monday,
+                    iso_year=iso.year,
+                    iso_week=iso.week,
+                    issued=b.issued,
+                    served=b.served,
+                    wait=b.wait,
+                    service_level=b.service_level,
+                    rating_mean=b.ratings.mean,
+                    rating_count=b.ratings.count,
+                )
+            )
+            monday += timedelta(weeks=1)
+
+    # Load by local hour and weekday of issue.
+    load = q.partials(pd, start, end, ("weekday", "hour"), officer=False)
+    hour_parts: dict[int, Partial] = defaultdict(Partial)
+    weekday_parts: dict[int, Partial] = defaultdict(Partial)
+    for (weekday, hour), part in load.items():
+        hour_parts[int(hour)].add(part)
+        weekday_parts[int(weekday)].add(part)
+    open_days = max(len(days_with_visits), 1)
+    hours = tuple(
+        HourLoad(
+            hour=h,
+            issued=hour_parts[h].count("issued"),
+            per_day=hour_parts[h].count("issued") / open_days,
+            wait_mean_min=minutes(hour_parts[h].mean("wait_sum", "wait_n")),
+        )
+        for h in sorted(hour_parts)
+    )
+    weekday_days: dict[int, int] = defaultdict(int)
+    for day in days_with_visits:
+        weekday_days[day.weekday()] += 1
+    weekdays = tuple(
+        WeekdayLoad(
+            weekday=w,
+            code=WEEKDAYS[w],
+            days=weekday_days[w],
+            issued=weekday_parts[w].count("issued"),
+            per_day=weekday_parts[w].count("issued") / max(weekday_days[w], 1),
+            wait_mean_min=minutes(weekday_parts[w].mean("wait_sum", "wait_n")),
+        )
+        for w in range(7)
+        if weekday_parts[w].count("tickets") or weekday_days[w]
+    )
+
+    reasons = {
+        str(reason): int(count)
+        for reason, count in s.execute(
+            select(Rating.reason, func.count())
+            .join(Ticket, Ticket.id == Rating.ticket_id)
+            .where(Ticket.day >= start, Ticket.day <= end, Rating.reason.is_not(None))
+            .group_by(Rating.reason)
+            .order_by(func.count().desc(), Rating.reason)
+        )
+    }
+
+    previous_b: Breakdown | None = None
+    prev_start = prev_end = None
+    if previous is not None:
+        prev_start, prev_end = previous
+        prev_d = q.dialect(prev_start, prev_end)
+        prev_parts = q.partials(prev_d, prev_start, prev_end, (), officer=False)
+        prev_part = next(iter(prev_parts.values()), Partial())
+        prev_pct = q.percentiles(
+            prev_d, prev_start, prev_end, None, names=("wait_p50", "wait_p90", "service_p50")
+        ).get(None, {})
+        previous_b = breakdown("hall", "", q.hall_name, prev_part, prev_pct, q.outcome_codes)
+
+    desk_time_rows = desk_time(q, pd, start, end, names["desk"])
+    return PeriodStats(
+        start=start,
+        end=end,
+        timezone=q.zone.key,
+        generated_at=q.now,
+        hall_name=q.hall_name,
+        outcome_codes=q.outcome_codes,
+        outcome_names=q.outcome_names,
+        days_with_visits=len(days_with_visits),
+        hall=hall,
+        previous_start=prev_start,
+        previous_end=prev_end,
+        previous=previous_b,
+        agencies=agencies,
+        services=services,
+        desks=desks,
+        officers=officers,
+        desk_time=desk_time_rows,
+        hours=hours,
+        weekdays=weekdays,
+        weeks=tuple(week_rows),
+        trend=_trend(week_rows),
+        rating_reasons=reasons,
+        service_agency={
+            names["service"][sid][0]: names["agency"][aid][0]
+            for sid, aid in service_agency.items()
+            if sid in names["service"] and aid in names["agency"]
+        },
+    )
+
+
+def today(queue: QueueService) -> PeriodStats:
+    """Today's figures so far for the reception's "Today" tab, against the same weekday a
+    week ago (no weekly series; open desks' time runs up to now)."""
+    day = queue.today()
+    week_ago = day - timedelta(weeks=1)
+    return stats(queue, day, day, weeks=0, previous=(week_ago, week_ago))
+
+
+def _store_of(source: QueueService | Store) -> tuple[Store, datetime]:
+    if isinstance(source, QueueService):
+        return source.store, source.clock()
+    return source, datetime.now(UTC)
+
+
+def _slope(points: Sequence[tuple[float, float]]) -> float | None:
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    var = sum((x - mean_x) ** 2 for x, _ in points)
+    if var == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / var
+
+
+def _trend(weeks: Sequence[WeekRow]) -> Trend:
+    with_visits = [w for w in weeks if w.issued]
+    wait_points = [
+        (float(i), w.wait.mean_min)
+        for i, w in enumerate(weeks)
+        if w.issued and w.wait.mean_min is not None
+    ]
+    level_points = [
+        (float(i), w.service_level)
+        for i, w in enumerate(weeks)
+        if w.issued and w.service_level is not None
+    ]
+    issued_points = [(float(i), float(w.issued)) for i, w in enumerate(weeks) if w.issued]
+    wait_slope = _slope(wait_points)
+    if wait_slope is None:
+        direction = "unknown"
+    elif abs(wait_slope) < STEADY_WAIT_MIN_PER_WEEK:
+        direction = "steady"
+    else:
+        direction = "slower" if wait_slope > 0 else "faster"
+    return Trend(
+        weeks=len(with_visits),
+        wait_mean_min_per_week=wait_slope,
+        service_level_per_week=_slope(level_points),
+        issued_per_week=_slope(issued_points),
+        direction=direction,
+    )
