@@ -1,5 +1,4 @@
-"""What the kiosk's screens share: the page frame, what a screen needs of its window, and
-the messages more than one screen shows."""
+"""What the kiosk's screens share: the page frame, what they need of the window, two messages."""
 
 from __future__ import annotations
 
