@@ -7,10 +7,11 @@ machine without a display.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kiosk import cli as core_cli
+from kiosk.terminal_config import Setting, flags_of
 from printing import cli as printing_cli
 from printing import report_cli
 from printing.printers import register_backend
@@ -71,93 +72,67 @@ def _demo(args: argparse.Namespace) -> int:
     return _window("demo", args)
 
 
+# Each window command: its handler, its one-line help, its description.
+WINDOWS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
+    "kiosk": (
+        _kiosk,
+        "the visitors' ticket kiosk (touchscreen)",
+        "The visitors' ticket kiosk (touchscreen).",
+    ),
+    "desk": (
+        _desk,
+        "an officer's desk console",
+        "An officer's desk console: sign in, call, serve, transfer.",
+    ),
+    "reception": (
+        _reception,
+        "the reception console",
+        "The reception console: every queue and desk live; issue, find, move, cancel.",
+    ),
+    "board": (
+        _board,
+        "the hall board: calls, chime and spoken announcements",
+        "The hall board: the newest call large, recent calls, waiting per service.",
+    ),
+    "demo": (
+        _demo,
+        "the whole hall at once: kiosk, desk, reception and board",
+        "Open the kiosk, a desk console, the reception console and the board together "
+        "on the demo hall (loaded if missing); the demo PINs are printed.",
+    ),
+}
+
+
+def add_flag(parser: argparse.ArgumentParser, setting: Setting) -> None:
+    """A terminal setting as a command-line flag, as its one declaration says."""
+    assert setting.flag is not None
+    if bool in setting.kinds:
+        parser.add_argument(setting.flag, action="store_true", help=setting.help)
+        return
+    options: dict[str, Any] = {"metavar": setting.metavar, "help": setting.help}
+    options["default"] = setting.default if setting.flag_default is None else setting.flag_default
+    if setting.choices:
+        options["choices"] = setting.choices
+    for kind in (float, int):  # a setting that takes both is read as the wider
+        if kind in setting.kinds:
+            options["type"] = kind
+            break
+    parser.add_argument(setting.flag, **options)
+
+
 def add_window_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """The windows: each loads Qt only when it runs."""
-    p = sub.add_parser(
-        "kiosk",
-        parents=[common],
-        help="the visitors' ticket kiosk (touchscreen)",
-        description="The visitors' ticket kiosk (touchscreen).",
-    )
-    p.set_defaults(handler=_kiosk)
-    p.add_argument("--terminal", default="KIOSK-1", help="this kiosk's name in events and alerts")
-    p.add_argument("--fullscreen", action="store_true", help="frameless, on top, no exit by keys")
-    p.add_argument(
-        "--printer",
-        metavar="SPEC",
-        help="pdf:DIR (default), system[:NAME], escpos:tcp://HOST:PORT, escpos:usb:VID:PID",
-    )
-    p.add_argument("--paper", type=int, choices=(80, 58), default=80, help="roll width in mm")
-    p.add_argument(
-        "--idle",
-        type=float,
-        default=30,
-        metavar="SECONDS",
-        help="back to the start after this long untouched",
-    )
-    p.add_argument(
-        "--portrait", action="store_true", help="a 1080x1920 window (without --fullscreen)"
-    )
-    p.add_argument(
-        "--always-open", action="store_true", help="ignore the hall's opening hours (demo)"
-    )
-
-    p = sub.add_parser(
-        "desk",
-        parents=[common],
-        help="an officer's desk console",
-        description="An officer's desk console: sign in, call, serve, transfer.",
-    )
-    p.set_defaults(handler=_desk)
-    p.add_argument("--desk", metavar="CODE", help="fix the console to this desk")
-    p.add_argument(
-        "--lang", choices=("kk", "ru", "en"), default="ru", help="the console's language"
-    )
-
-    p = sub.add_parser(
-        "reception",
-        parents=[common],
-        help="the reception console",
-        description="The reception console: every queue and desk live; issue, find, move, cancel.",
-    )
-    p.set_defaults(handler=_reception)
-    p.add_argument(
-        "--lang", choices=("kk", "ru", "en"), default="ru", help="the console's language"
-    )
-    p.add_argument("--printer", metavar="SPEC", help="where reception prints tickets")
-    p.add_argument("--paper", type=int, choices=(80, 58), default=80, help="roll width in mm")
-
-    p = sub.add_parser(
-        "board",
-        parents=[common],
-        help="the hall board: calls, chime and spoken announcements",
-        description="The hall board: the newest call large, recent calls, waiting per service.",
-    )
-    p.set_defaults(handler=_board)
-    p.add_argument("--fullscreen", action="store_true", help="frameless, on top, no exit by keys")
-    p.add_argument("--zone", metavar="Z", help="show only the desks of this zone")
-    p.add_argument("--portrait", action="store_true", help="a 1080x1920 window")
-    p.add_argument(
-        "--no-speech", action="store_true", help="show calls without the chime and speech"
-    )
-
-    p = sub.add_parser(
-        "demo",
-        parents=[common],
-        help="the whole hall at once: kiosk, desk, reception and board",
-        description="Open the kiosk, a desk console, the reception console and the board together "
-        "on the demo hall (loaded if missing); the demo PINs are printed.",
-    )
-    p.set_defaults(handler=_demo)
-    p.add_argument(
-        "--no-windows",
-        action="store_true",
-        help="only prepare the demo store and staff and print the PINs (no display needed)",
-    )
-    p.add_argument("--no-speech", action="store_true", help="a silent board")
-    p.add_argument(
-        "--lang", choices=("kk", "ru", "en"), default="ru", help="the consoles' language"
-    )
+    for face, (handler, help_text, description) in WINDOWS.items():
+        p = sub.add_parser(face, parents=[common], help=help_text, description=description)
+        p.set_defaults(handler=handler)
+        if face == "demo":
+            p.add_argument(
+                "--no-windows",
+                action="store_true",
+                help="only prepare the demo store and staff and print the PINs (no display needed)",
+            )
+        for setting in flags_of(face):
+            add_flag(p, setting)
 
 
 def _configured(args: argparse.Namespace) -> int:

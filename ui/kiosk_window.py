@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -29,9 +28,11 @@ from kiosk.queue import QueueService
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo
 from printing.printers import Printer
 from ui.admin_exit import GuardedWindow
+from ui.kiosk_screen import RATE_YOUR_VISIT, STORE_LOST, KioskHost, KioskScreen
 from ui.moments import clock_time, zone_named
 from ui.ops import run_op
-from ui.widgets import Tile, TouchScrollArea, WrappingButton, header, qr_pixmap
+from ui.rating_screen import RatingScreen
+from ui.widgets import Tile, TouchScrollArea, WrappingButton, clear_layout, qr_pixmap
 
 log = logging.getLogger(__name__)
 RETRY_MS = 5_000
@@ -39,63 +40,16 @@ RETRY_MS = 5_000
 CHOOSE_LANGUAGE = N_("Choose your language")
 HALL_CLOSED = N_("The hall is closed now")
 OPENING_HOURS = N_("Opening hours: {hours}")
-STORE_LOST = N_("The queue system cannot be reached. Please go to reception.")
-RATE_YOUR_VISIT = N_("Rate your visit")
 PRINTER_FAILED = N_("The ticket printer failed.")
 RATE_MARK = "★"  # in the bundled DejaVu Sans, regular and bold
 REFRESH_MS = 20_000
 WIDE_SCREEN_PX = 1400
 
 
-class _Screen(QWidget):
-    """A page of the kiosk with the hall header, a title, and Back / Home."""
-
-    def __init__(self, window: KioskWindow, *, nav: bool = True) -> None:
-        super().__init__()
-        self.window_ = window
-        self.hall_label = QLabel()
-        self.title = QLabel()
-        self.title.setObjectName("title")
-        self.title.setWordWrap(True)
-        self.body = QVBoxLayout()
-        self.body.setContentsMargins(40, 24, 40, 24)
-        self.body.setSpacing(20)
-        self.body.addWidget(self.title)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        outer.addWidget(header(self.hall_label))
-        outer.addLayout(self.body, 1)
-        self.back_button = QPushButton()
-        self.home_button = QPushButton()
-        if nav:
-            bar = QHBoxLayout()
-            bar.setContentsMargins(40, 0, 40, 32)
-            for button, name in (
-                (self.back_button, "backButton"),
-                (self.home_button, "homeButton"),
-            ):
-                button.setObjectName("navButton")
-                button.setAccessibleName(name)
-                bar.addWidget(button)
-                if button is self.back_button:
-                    bar.addStretch(1)
-            self.home_button.clicked.connect(window.go_home)
-            outer.addLayout(bar)
-
-    def retranslate(self) -> None:
-        """Texts in the visitor's language."""
-        _ = self.window_.tr_
-        catalog = self.window_.catalog
-        self.hall_label.setText(pick(catalog.name, self.window_.lang) if catalog else "")
-        self.back_button.setText("‹  " + _("Back"))
-        self.home_button.setText("⌂  " + _("Home"))
-
-
-class LanguageScreen(_Screen):
+class LanguageScreen(KioskScreen):
     """First screen: one large button per hall language, the hall's default first."""
 
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: KioskHost) -> None:
         super().__init__(window, nav=False)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.buttons_box = QVBoxLayout()
@@ -137,17 +91,17 @@ class LanguageScreen(_Screen):
         self.rate_button.setEnabled(self.window_.store_ok)
 
 
-class AgencyScreen(_Screen):
+class AgencyScreen(KioskScreen):
     """Second screen: a grid of agency tiles; one without an open desk is disabled, with why."""
 
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: KioskHost) -> None:
         super().__init__(window)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(20)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.scroll = TouchScrollArea(self.grid_host)
-        self.body.addWidget(self.scroll, 1)
+        self.scroll_area = TouchScrollArea(self.grid_host)
+        self.body.addWidget(self.scroll_area, 1)
         self.tiles: dict[str, Tile] = {}
         self.back_button.clicked.connect(window.go_home)
 
@@ -160,7 +114,7 @@ class AgencyScreen(_Screen):
         _ = self.window_.tr_
         lang = self.window_.lang
         self.title.setText(_("Choose a department"))
-        self.scroll.set_more_text(_("More below"))
+        self.scroll_area.set_more_text(_("More below"))
         catalog = self.window_.catalog
         agencies = catalog.agencies if catalog else ()
         if tuple(self.tiles) != tuple(a.code for a in agencies):
@@ -196,10 +150,10 @@ class AgencyScreen(_Screen):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
 
-class ServiceScreen(_Screen):
+class ServiceScreen(KioskScreen):
     """Third screen: the agency's services with queue, wait and documents; priority if needed."""
 
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: KioskHost) -> None:
         super().__init__(window)
         self.agency: AgencyInfo | None = None
         self.priority_toggle = QPushButton()
@@ -224,8 +178,8 @@ class ServiceScreen(_Screen):
         self.body.addWidget(self.priority_toggle)
         self.body.addWidget(self.reasons_host)
         self.body.addWidget(self.notice)
-        self.scroll = TouchScrollArea(self.list_host)
-        self.body.addWidget(self.scroll, 1)
+        self.scroll_area = TouchScrollArea(self.list_host)
+        self.body.addWidget(self.scroll_area, 1)
         self.tiles: dict[str, Tile] = {}
         self.back_button.clicked.connect(window.show_agencies)
 
@@ -235,10 +189,7 @@ class ServiceScreen(_Screen):
         self.priority_toggle.setChecked(False)
         self.notice.hide()
         # Empty the list entirely, its stretch too: a kiosk shows thousands of lists a day.
-        while self.list.count():
-            item = self.list.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.list)
         self.tiles = {}
         for service in agency.services:
             tile = Tile()
@@ -289,7 +240,7 @@ class ServiceScreen(_Screen):
             return
         fresh = {a.code: a for a in catalog.agencies}.get(self.agency.code, self.agency)
         self.title.setText(pick(fresh.name, lang))
-        self.scroll.set_more_text(_("More below"))
+        self.scroll_area.set_more_text(_("More below"))
         self.priority_toggle.setText(_("I need priority service"))
         if not self.reasons.buttons():
             for reason in catalog.priority_reasons:
@@ -302,10 +253,10 @@ class ServiceScreen(_Screen):
                 self.reasons.addButton(button)
         columns = 2 if self.window_.height() > self.window_.width() else 3
         names = {r.code: r.name for r in catalog.priority_reasons}
-        for index, button in enumerate(self.reasons.buttons()):
-            self.reasons_layout.addWidget(button, index // columns, index % columns)
-            if isinstance(button, Tile):
-                button.set_texts(pick(names.get(str(button.property("reason")), {}), lang))
+        for index, choice in enumerate(self.reasons.buttons()):
+            self.reasons_layout.addWidget(choice, index // columns, index % columns)
+            if isinstance(choice, Tile):
+                choice.set_texts(pick(names.get(str(choice.property("reason")), {}), lang))
         services = {s.code: s for s in fresh.services}
         for code, tile in self.tiles.items():
             service = services.get(code)
@@ -335,10 +286,10 @@ class ServiceScreen(_Screen):
         )
 
 
-class TicketScreen(_Screen):
+class TicketScreen(KioskScreen):
     """Fourth screen: the number very large, people ahead, wait, QR, and the printer's news."""
 
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: KioskHost) -> None:
         super().__init__(window, nav=False)
         self.issued: IssuedTicket | None = None
         self.service_name = QLabel()
@@ -424,10 +375,10 @@ class TicketScreen(_Screen):
         self.done_button.setText(_("Done"))
 
 
-class ClosedScreen(_Screen):
+class ClosedScreen(KioskScreen):
     """Shown outside opening hours: closed, with the hours, in every hall language."""
 
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: KioskHost) -> None:
         super().__init__(window, nav=False)
         self.text = QLabel()
         self.text.setObjectName("subtitle")
@@ -510,8 +461,6 @@ class KioskWindow(GuardedWindow):
         self.services = ServiceScreen(self)
         self.ticket = TicketScreen(self)
         self.closed = ClosedScreen(self)
-        from ui.rating_screen import RatingScreen
-
         self.rating = RatingScreen(self)
         for screen in (
             self.languages,
@@ -697,7 +646,7 @@ class KioskWindow(GuardedWindow):
         self.catalog = catalog
         self._set_store_ok(True)
         current = self.stack.currentWidget()
-        if isinstance(current, _Screen):
+        if isinstance(current, KioskScreen):
             current.retranslate()
         if self._closed() and current in (self.languages, self.agencies):
             self.stack.setCurrentWidget(self.closed)

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.i18n import LANGUAGES
 from kiosk.queue import QueueService
-from kiosk.terminal_config import TerminalConfig
+from kiosk.terminal_config import OPTION_DEFAULTS, SETTINGS, TerminalConfig, flags_of
 from printing.printers import Printer, open_printer
 from ui.app import application, install_qt_translations
 from ui.feed import EventBridge
@@ -30,60 +29,35 @@ CONSOLE = {"desk": (1280, 800), "reception": (1600, 900)}
 
 @dataclass(frozen=True)
 class FaceOptions:
-    """What one window is started with, from the command line or ``kezek.toml``."""
+    """What one window is started with, from the command line or ``kezek.toml``; each field,
+    its default, its key and its flag are declared once, in ``SETTINGS``."""
 
     role: str
-    db: str | None = None
-    terminal: str | None = None
-    desk: str | None = None
-    printer: str | None = None
-    paper: int = 80
-    lang: str = "ru"
-    languages: tuple[str, ...] = LANGUAGES
-    idle_seconds: float = 30
-    fullscreen: bool = False
-    portrait: bool = False
-    zone: str | None = None
-    speech: bool = True
-    always_open: bool = False
+    db: str | None = OPTION_DEFAULTS["db"]
+    terminal: str | None = OPTION_DEFAULTS["terminal"]
+    desk: str | None = OPTION_DEFAULTS["desk"]
+    printer: str | None = OPTION_DEFAULTS["printer"]
+    paper: int = OPTION_DEFAULTS["paper"]
+    lang: str = OPTION_DEFAULTS["lang"]
+    languages: tuple[str, ...] = OPTION_DEFAULTS["languages"]
+    idle_seconds: float = OPTION_DEFAULTS["idle_seconds"]
+    fullscreen: bool = OPTION_DEFAULTS["fullscreen"]
+    portrait: bool = OPTION_DEFAULTS["portrait"]
+    zone: str | None = OPTION_DEFAULTS["zone"]
+    speech: bool = OPTION_DEFAULTS["speech"]
+    always_open: bool = OPTION_DEFAULTS["always_open"]
 
     @classmethod
     def from_args(cls, role: str, args: argparse.Namespace) -> FaceOptions:
         """The options of ``kezek ROLE …``; a face's command has only its own flags."""
-        return cls(
-            role=role,
-            db=args.db,
-            terminal=getattr(args, "terminal", None),
-            desk=getattr(args, "desk", None),
-            printer=getattr(args, "printer", None),
-            paper=getattr(args, "paper", 80),
-            lang=getattr(args, "lang", "ru"),
-            idle_seconds=getattr(args, "idle", 30),
-            fullscreen=bool(getattr(args, "fullscreen", False)),
-            portrait=bool(getattr(args, "portrait", False)),
-            zone=getattr(args, "zone", None),
-            speech=not getattr(args, "no_speech", False),
-            always_open=bool(getattr(args, "always_open", False)),
-        )
+        given = {s.option: s.given(args) for s in flags_of(role) if s.option}
+        return cls(role=role, db=args.db, **given)
 
     @classmethod
     def from_config(cls, config: TerminalConfig, db: str | None = None) -> FaceOptions:
         """The options a terminal's ``kezek.toml`` gives; ``--db`` wins over the file."""
-        return cls(
-            role=config.role,
-            db=db or config.database,
-            terminal=config.terminal,
-            desk=config.desk,
-            printer=config.printer,
-            paper=config.paper,
-            lang=config.language,
-            languages=config.languages,
-            idle_seconds=config.idle_seconds,
-            fullscreen=config.fullscreen,
-            portrait=config.portrait,
-            zone=config.zone,
-            speech=config.speech,
-        )
+        given = {s.option: getattr(config, s.key) for s in SETTINGS if s.option and s.key}
+        return cls(**{**given, "db": db or config.database})
 
 
 @dataclass

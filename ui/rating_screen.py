@@ -9,18 +9,18 @@ from kiosk.errors import KezekError
 from kiosk.feedback import find_visit, rate, reasons_for
 from kiosk.i18n import LANGUAGE_NAMES, gettext_for
 from kiosk.views import TicketView
-from ui.kiosk_window import RATE_YOUR_VISIT, STORE_LOST, KioskWindow, _Screen
+from ui.kiosk_screen import RATE_YOUR_VISIT, STORE_LOST, KioskHost, KioskScreen
 from ui.ops import run_op
-from ui.widgets import Tile
+from ui.widgets import Tile, clear_layout
 
 THANKS_MS = 4_000
 STARS = "★"
 
 
-class RatingScreen(_Screen):
+class RatingScreen(KioskScreen):
     """Steps: the ticket (scanned by the kiosk's reader or typed), 1–5 stars, a reason."""
 
-    def __init__(self, window: KioskWindow) -> None:
+    def __init__(self, window: KioskHost) -> None:
         super().__init__(window)
         self.visit: TicketView | None = None
         self.stars = 0
@@ -139,10 +139,7 @@ class RatingScreen(_Screen):
     # -- building ------------------------------------------------------------------------------
 
     def _build_keypad(self) -> None:
-        while self.keypad.count():
-            item = self.keypad.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        clear_layout(self.keypad)
         catalog = self.window_.catalog
         letters = sorted(
             {s.prefix for a in (catalog.agencies if catalog else ()) for s in a.services}
@@ -172,10 +169,7 @@ class RatingScreen(_Screen):
             self.code.setText(text + key)
 
     def _build_reasons(self) -> None:
-        while self.reasons.count():
-            item = self.reasons.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        clear_layout(self.reasons)
         for index, reason in enumerate(reasons_for(self.stars)):
             tile = Tile()
             tile.setAccessibleName(f"reason-{reason.code}")
@@ -210,12 +204,12 @@ class RatingScreen(_Screen):
         self.reasons_host.setVisible(step == "reason")
         self.send_button.setVisible(step == "reason")
         self.send_button.setText(_("Send without a reason"))
+        texts = {reason.code: reason.text(self.lang) for reason in reasons_for(self.stars)}
         for index in range(self.reasons.count()):
-            widget = self.reasons.itemAt(index).widget()
-            if isinstance(widget, Tile):
-                for reason in reasons_for(self.stars):
-                    if reason.code == widget.property("reason"):
-                        widget.set_texts(reason.text(self.lang))
+            item = self.reasons.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, Tile) and widget.property("reason") in texts:
+                widget.set_texts(texts[widget.property("reason")])
         number = self.visit.display if self.visit else ""
         self.prompt.setText(
             {

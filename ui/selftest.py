@@ -319,13 +319,13 @@ def _window_checks(
         report.ok("Qt", f"Qt {qVersion()} on {app.platformName()}, {FONT_FAMILY} loaded")
 
     with report.step("sound"):
-        from ui import announcer
+        from ui import speech_engines
 
-        if announcer.QSoundEffect is None:
+        if not speech_engines.MULTIMEDIA:
             raise SelftestError("sound", "Qt Multimedia cannot load (Linux needs libpulse.so.0)")
-        seconds = announcer.wav_seconds(announcer.CHIME)
+        seconds = speech_engines.wav_seconds(speech_engines.CHIME)
         if seconds <= 0:
-            raise SelftestError("sound", f"the chime {announcer.CHIME} cannot be read")
+            raise SelftestError("sound", f"the chime {speech_engines.CHIME} cannot be read")
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as exc:

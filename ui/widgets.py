@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -44,9 +45,11 @@ class Tile(QPushButton):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(6)
-        self.title = self._label("tileTitle", layout)
-        self.text = self._label("tileText", layout)
-        self.meta = self._label("tileMeta", layout)
+        self._lines = layout
+        # Not ``text``: that would hide QAbstractButton.text().
+        self.title_label = self._label("tileTitle", layout)
+        self.text_label = self._label("tileText", layout)
+        self.meta_label = self._label("tileMeta", layout)
         self._dim()
 
     def _label(self, name: str, layout: QVBoxLayout) -> QLabel:
@@ -57,6 +60,9 @@ class Tile(QPushButton):
         layout.addWidget(label)
         return label
 
+    def _labels(self) -> tuple[QLabel, QLabel, QLabel]:
+        return self.title_label, self.text_label, self.meta_label
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == QEvent.Type.EnabledChange:
@@ -64,20 +70,20 @@ class Tile(QPushButton):
 
     def _dim(self) -> None:
         # Style sheets match a pseudo-state on the label itself, not on its button.
-        for label in (self.title, self.text, self.meta):
+        for label in self._labels():
             label.setProperty("dimmed", not self.isEnabled())
             label.style().unpolish(label)
             label.style().polish(label)
 
     def set_texts(self, title: str, text: str = "", meta: str = "") -> None:
         """Fill the tile; empty lines are hidden."""
-        for label, value in ((self.title, title), (self.text, text), (self.meta, meta)):
+        for label, value in zip(self._labels(), (title, text, meta), strict=True):
             label.setText(value)
             label.setVisible(bool(value))
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        hint = self.layout().sizeHint()
+        hint = self._lines.sizeHint()
         return QSize(max(hint.width(), 200), max(hint.height(), MIN_TOUCH_PX))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -88,13 +94,11 @@ class Tile(QPushButton):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        return max(self.layout().totalHeightForWidth(width), MIN_TOUCH_PX)
+        return max(self._lines.totalHeightForWidth(width), MIN_TOUCH_PX)
 
     def texts(self) -> str:
         """Everything the tile says, as a person would read it (for tests and logs)."""
-        return "\n".join(
-            label.text() for label in (self.title, self.text, self.meta) if label.text()
-        )
+        return "\n".join(label.text() for label in self._labels() if label.text())
 
 
 def fit_lines(parts: Sequence[str], metrics: QFontMetrics, width: int, sep: str = " ") -> str:
@@ -241,6 +245,14 @@ class TouchScrollArea(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._update_more()
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Empty a layout, its stretches too, deleting the widgets it held."""
+    while (item := layout.takeAt(0)) is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
 
 
 def header(title: QLabel, right: QWidget | None = None) -> QWidget:

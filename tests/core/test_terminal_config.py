@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kiosk import cli as core_cli
 from kiosk.logs import log_start, setup_logging
-from kiosk.terminal_config import ConfigError, load_terminal_config
+from kiosk.terminal_config import SETTINGS, ConfigError, TerminalConfig, load_terminal_config
 from ui import cli as top_cli
 
 STARTED: list[Any] = []
@@ -130,3 +133,45 @@ def test_the_shipped_example_settings_are_valid(monkeypatch: pytest.MonkeyPatch)
         True,
         "postgresql+psycopg://kezek@db-host/kezek",
     )
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser, sub = core_cli.build_parser()
+    top_cli.add_window_commands(sub, parser.get_default("common"))
+    return parser.parse_args(argv)
+
+
+def test_the_window_commands_keep_their_flags_and_defaults() -> None:
+    kiosk = parse(["kiosk"])
+    assert (kiosk.terminal, kiosk.paper, kiosk.idle, kiosk.printer) == ("KIOSK-1", 80, 30, None)
+    assert (kiosk.fullscreen, kiosk.portrait, kiosk.always_open) == (False, False, False)
+    desk = parse(["desk", "--desk", "D3", "--lang", "kk"])
+    assert (desk.desk, desk.lang) == ("D3", "kk")
+    reception = parse(["reception", "--paper", "58", "--printer", "pdf:/tmp/t"])
+    assert (reception.lang, reception.paper, reception.printer) == ("ru", 58, "pdf:/tmp/t")
+    board = parse(["board", "--fullscreen", "--zone", "A", "--portrait", "--no-speech"])
+    assert (board.fullscreen, board.zone, board.portrait, board.no_speech) == (
+        True,
+        "A",
+        True,
+        True,
+    )
+    demo = parse(["demo", "--no-windows", "--no-speech", "--lang", "en"])
+    assert (demo.no_windows, demo.no_speech, demo.lang) == (True, True, "en")
+    kiosk = parse(["kiosk", "--idle", "45.5", "--terminal", "K2", "--always-open"])
+    assert (kiosk.idle, kiosk.terminal, kiosk.always_open) == (45.5, "K2", True)
+
+
+@pytest.mark.parametrize(
+    "argv", [["kiosk", "--paper", "70"], ["desk", "--lang", "de"], ["board", "--lang", "kk"]]
+)
+def test_a_flag_outside_its_choices_or_its_face_is_refused(argv: list[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse(argv)
+
+
+def test_every_key_of_kezek_toml_is_declared_once() -> None:
+    keys = {s.key for s in SETTINGS if s.key} - {"database_env"}
+    assert keys == {f.name for f in fields(TerminalConfig)} - {"path", "extra"}
+    flags = [s.flag for s in SETTINGS if s.flag]
+    assert len(flags) == len(set(flags))

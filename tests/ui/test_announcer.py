@@ -1,46 +1,20 @@
-"""Spoken calls: the words in each language, the order of the queue, and real synthesis."""
+"""The announcer: one call after another, the visitor's language first, never overlapping."""
 
 from __future__ import annotations
 
-import gettext
 import itertools
 import logging
-import shutil
-import struct
 import time
-import wave
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 import ui.announcer as announcer_module
-from kiosk.i18n import gettext_for
-from ui.announcer import (
-    Announcer,
-    ClipEngine,
-    EspeakEngine,
-    WavPlayer,
-    announcement_text,
-    desk_phrase,
-    join_wavs,
-    kk_dative,
-    kk_ordinal,
-    number_words,
-    spoken_number,
-    synthesize_wav,
-    wav_seconds,
-)
+from kiosk.spoken import estimate_seconds
+from ui.announcer import Announcer
 from ui.speech_queue import Announcement, Phrase, SpeechQueue
-
-TEMPLATE = "{number}, {desk}"
-# The translations proposed for the catalogs (resources/locale/*/kezek.po).
-PROPOSED = {
-    "kk": "{number}, {desk}",
-    "ru": "{number}, к {desk}",
-}
 
 
 class RecordingEngine:
@@ -101,173 +75,6 @@ class FakeChime:
         return self.seconds
 
 
-class ProposedCatalog(gettext.NullTranslations):
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self.lang = lang
-
-    def gettext(self, message: str) -> str:
-        if message == TEMPLATE and self.lang in PROPOSED:
-            return PROPOSED[self.lang]
-        return message
-
-
-@pytest.fixture
-def proposed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The catalogs as they will read once the proposed translations are merged."""
-    monkeypatch.setattr(announcer_module, "gettext_for", lambda lang: ProposedCatalog(lang).gettext)
-
-
-# -- words -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("n", "kk", "ru", "en"),
-    [
-        (0, "нөл", "ноль", "zero"),
-        (1, "бір", "один", "one"),
-        (7, "жеті", "семь", "seven"),
-        (12, "он екі", "двенадцать", "twelve"),
-        (20, "жиырма", "двадцать", "twenty"),
-        (45, "қырық бес", "сорок пять", "forty-five"),
-        (100, "жүз", "сто", "one hundred"),
-        (112, "жүз он екі", "сто двенадцать", "one hundred and twelve"),
-        (200, "екі жүз", "двести", "two hundred"),
-        (
-            999,
-            "тоғыз жүз тоқсан тоғыз",
-            "девятьсот девяносто девять",
-            "nine hundred and ninety-nine",
-        ),
-        (1001, "мың бір", "тысяча один", "one thousand and one"),
-        (2022, "екі мың жиырма екі", "две тысячи двадцать два", "two thousand and twenty-two"),
-    ],
-)
-def test_numbers_read_naturally_in_each_language(n: int, kk: str, ru: str, en: str) -> None:
-    assert number_words(n, "kk") == kk
-    assert number_words(n, "ru") == ru
-    assert number_words(n, "en") == en
-
-
-@pytest.mark.parametrize(
-    ("display", "kk", "ru", "en"),
-    [
-        ("A-012", "А он екі", "А двенадцать", "A-twelve"),
-        ("B-001", "бэ бір", "бэ один", "B-one"),
-        ("V-100", "вэ жүз", "вэ сто", "V-one hundred"),
-        ("H-040", "аш қырық", "аш сорок", "H-forty"),
-        ("L-305", "эл үш жүз бес", "эль триста пять", "L-three hundred and five"),
-    ],
-)
-def test_ticket_numbers_are_said_as_letter_and_number(
-    display: str, kk: str, ru: str, en: str
-) -> None:
-    assert spoken_number(display, "kk") == kk
-    assert spoken_number(display, "ru") == ru
-    assert spoken_number(display, "en") == en
-
-
-def test_letters_that_look_alike_still_sound_different() -> None:
-    # The demo hall has B and V, H and N, P and R: reading the Latin letters as their
-    # Cyrillic look-alikes (В, Н, Р) would announce two tickets with one name.
-    for lang in ("kk", "ru"):
-        pairs = [("B-001", "V-001"), ("H-001", "N-001"), ("P-001", "R-001")]
-        for one, other in pairs:
-            assert spoken_number(one, lang) != spoken_number(other, lang)
-
-
-def test_kazakh_ordinals_and_dative_endings_follow_vowel_harmony() -> None:
-    assert [kk_ordinal(n) for n in (1, 3, 6, 10, 20, 40, 12)] == [
-        "бірінші",
-        "үшінші",
-        "алтыншы",
-        "оныншы",
-        "жиырмасыншы",
-        "қырқыншы",
-        "он екінші",
-    ]
-    words = ["терезе", "кабинет", "орын", "касса", "бөлім", "үстел", "3", "10", "40"]
-    assert [kk_dative(w) for w in words] == [
-        "терезеге",
-        "кабинетке",
-        "орынға",
-        "кассаға",
-        "бөлімге",
-        "үстелге",
-        "3-ке",
-        "10-ға",
-        "40-қа",
-    ]
-
-
-def test_desk_labels_take_the_case_the_sentence_needs() -> None:
-    assert desk_phrase("3-терезе", "kk") == "үшінші терезеге"
-    assert desk_phrase("3-терезе", "kk", spoken=False) == "3-терезеге"
-    assert desk_phrase("Кабинет 12", "kk") == "кабинет он екіге".capitalize()
-    assert desk_phrase("Окно 3", "ru") == "окну три"
-    assert desk_phrase("Окно 3", "ru", spoken=False) == "окну 3"
-    assert desk_phrase("Стойка 2", "ru") == "стойке два"
-    assert desk_phrase("Главная касса", "ru") == "главной кассе"
-    assert desk_phrase("Окно выдачи 1", "ru", spoken=False) == "окну выдачи 1"
-    assert desk_phrase("Desk 3", "en") == "Desk three"
-
-
-@pytest.mark.usefixtures("proposed")
-@pytest.mark.parametrize(
-    ("display", "labels", "expected"),
-    [
-        (
-            "A-012",
-            ("3-терезе", "Окно 3", "Desk 3"),
-            (
-                "А он екі, үшінші терезеге",
-                "А двенадцать, к окну три",
-                "A-twelve, Desk three",
-            ),
-        ),
-        (
-            "B-105",
-            ("10-терезе", "Окно 10", "Desk 10"),
-            (
-                "бэ жүз бес, оныншы терезеге",
-                "бэ сто пять, к окну десять",
-                "B-one hundred and five, Desk ten",
-            ),
-        ),
-        (
-            "L-040",
-            ("2-кабинет", "Кабинет 2", "Room 2"),
-            (
-                "эл қырық, екінші кабинетке",
-                "эль сорок, к кабинету два",
-                "L-forty, Room two",
-            ),
-        ),
-    ],
-)
-def test_the_call_is_said_in_each_language(
-    display: str, labels: tuple[str, str, str], expected: tuple[str, str, str]
-) -> None:
-    said = tuple(
-        announcement_text(display, label, lang)
-        for lang, label in zip(("kk", "ru", "en"), labels, strict=True)
-    )
-    assert said == expected
-
-
-@pytest.mark.usefixtures("proposed")
-def test_the_written_call_keeps_the_ticket_as_printed() -> None:
-    assert announcement_text("A-012", "3-терезе", "kk", spoken=False) == "A-012, 3-терезеге"
-    assert announcement_text("A-012", "Окно 3", "ru", spoken=False) == "A-012, к окну 3"
-    assert announcement_text("A-012", "Desk 3", "en", spoken=False) == "A-012, Desk 3"
-
-
-@pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_the_catalogs_hold_the_call_template(lang: str) -> None:
-    # Fails until the proposed translations are merged into resources/locale.
-    assert gettext_for(lang)(TEMPLATE) == PROPOSED[lang]
-
-
 # -- the queue -----------------------------------------------------------------------------
 
 
@@ -322,77 +129,6 @@ def test_a_stuck_engine_does_not_stop_the_queue(
         announcer.announce("A-002", "D1", {"en": "Desk 1"})
     assert [p.display for p in mute.said] == ["A-001", "A-002"]
     assert mute.stopped == 2
-
-
-# -- sound ---------------------------------------------------------------------------------
-
-
-def tone(path: Path, seconds: float, rate: int = 16_000) -> Path:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(struct.pack("<h", 1000) * int(seconds * rate))
-    return path
-
-
-def test_clips_are_joined_in_order_into_one_file(tmp_path: Path, qtbot: QtBot) -> None:
-    voice = tmp_path / "voice"
-    (voice / "en").mkdir(parents=True)
-    for name in ("letter-A", "number-100", "number-12", "desk-D3"):
-        tone(voice / "en" / f"{name}.wav", 0.1)
-    engine = ClipEngine(voice)
-    phrase = Phrase("en", "A-one hundred and twelve, Desk three", "A-112", "D3")
-    assert phrase.clips() == ["letter-A", "number-100", "number-12", "desk-D3"]
-    assert engine.can_say(phrase)
-    assert not engine.can_say(Phrase("en", "…", "A-113", "D3"))  # no number-13.wav
-    assert not engine.can_say(Phrase("kk", "…", "A-112", "D3"))  # no Kazakh clips
-    joined = join_wavs([voice / "en" / f"{n}.wav" for n in phrase.clips() or []], gap_s=0.05)
-    assert joined is not None
-    assert wav_seconds(joined) == pytest.approx(4 * 0.1 + 3 * 0.05, abs=0.002)
-    joined.unlink()
-    tone(voice / "en" / "desk-D3.wav", 0.1, rate=22_050)
-    assert join_wavs([voice / "en" / "letter-A.wav", voice / "en" / "desk-D3.wav"]) is None
-
-
-def test_without_an_audio_device_a_sound_still_ends_after_its_length(qtbot: QtBot) -> None:
-    player = WavPlayer(announcer_module.CHIME)
-    assert 0.5 < player.duration() < 1.5
-    began = time.monotonic()
-    done: list[float] = []
-    player.play(lambda: done.append(time.monotonic()))
-    qtbot.waitUntil(lambda: bool(done), timeout=5_000)
-    assert done[0] - began >= player.duration() - 0.05
-
-
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
-
-
-@needs_espeak
-@pytest.mark.usefixtures("proposed")
-@pytest.mark.parametrize(
-    ("lang", "label"), [("kk", "3-терезе"), ("ru", "Окно 3"), ("en", "Desk 3")]
-)
-def test_espeak_ng_says_the_call_in_each_language(lang: str, label: str, tmp_path: Path) -> None:
-    target = synthesize_wav(announcement_text("A-012", label, lang), lang, tmp_path / "call.wav")
-    seconds = wav_seconds(target)
-    assert 1.5 < seconds < 15, f"{lang}: {seconds:.2f} s of audio"
-    with wave.open(str(target), "rb") as wav:
-        frames = wav.readframes(wav.getnframes())
-    assert frames.strip(b"\0"), "only silence"
-
-
-@needs_espeak
-def test_an_espeak_announcement_runs_to_its_end_without_sound(qtbot: QtBot) -> None:
-    engine = EspeakEngine()
-    assert engine.can_say(Phrase("kk", "…", "A-001", "D1"))
-    announcer = Announcer(("en",), engines=[engine], use_chime=False, pause_ms=0)
-    names: list[str] = []
-    announcer.phrase_started.connect(lambda _lang, _text, name: names.append(name))
-    with qtbot.waitSignal(announcer.announcement_finished, timeout=20_000) as finished:
-        announcer.announce("A-001", "D1", {"en": "Desk 1"})
-    assert finished.args[0].display == "A-001"
-    assert names == ["espeak-ng"]
 
 
 # -- the order of a busy hall ----------------------------------------------------------------
@@ -497,7 +233,7 @@ def test_a_second_call_is_heard_in_its_own_language_right_after_the_current_phra
             break
         text, done = engine.playing
         engine.playing = None
-        ends = clock.now + (CHIME_S if not text else announcer_module.estimate_seconds(text))
+        ends = clock.now + (CHIME_S if not text else estimate_seconds(text))
         if not second_announced and ends >= second_called_at + LATENCY_S:
             second_announced = True  # arrives while this part is being played
             announcer.announce("B-002", "D2", {"kk": "2-терезе", "ru": "Окно 2"}, lang="ru")

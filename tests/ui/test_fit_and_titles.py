@@ -97,7 +97,7 @@ def test_a_list_longer_than_the_screen_says_there_is_more_below(
 ) -> None:
     window = kiosk(qtbot, demo, 1080, 1080)
     qtbot.mouseClick(window.findChild(QPushButton, "lang-ru"), Qt.MouseButton.LeftButton)
-    area = window.agencies.scroll
+    area = window.agencies.scroll_area
     bar = area.verticalScrollBar()
     # Eight departments in two columns do not fit a 1080 px square.
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT)

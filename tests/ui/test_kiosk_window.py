@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -36,13 +36,20 @@ def tile(window: KioskWindow, name: str) -> Tile:
     return found[0]
 
 
-def click(qtbot: QtBot, widget: QPushButton) -> None:
+def button(window: QWidget, name: str) -> QPushButton:
+    """The push button of this object name (there must be one)."""
+    found = window.findChild(QPushButton, name)
+    assert found is not None, f"a button {name}"
+    return found
+
+
+def click(qtbot: QtBot, widget: QAbstractButton) -> None:
     assert widget.isVisible() and widget.isEnabled(), widget.accessibleName() or widget.text()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def take_ticket(qtbot: QtBot, window: KioskWindow, lang: str, agency: str, service: str) -> None:
-    click(qtbot, window.findChild(QPushButton, f"lang-{lang}"))
+    click(qtbot, button(window, f"lang-{lang}"))
     click(qtbot, tile(window, f"agency-{agency}"))
     click(qtbot, tile(window, f"service-{service}"))
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.ticket, timeout=10_000)
@@ -71,7 +78,7 @@ def test_a_double_tap_makes_one_ticket(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, window.findChild(QPushButton, "lang-en"))
+    click(qtbot, button(window, "lang-en"))
     click(qtbot, tile(window, "agency-ENT"))
     target = tile(window, "service-ENT-SUP")
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
@@ -87,7 +94,7 @@ def test_priority_with_a_reason_is_issued_first(
 ) -> None:
     sqlite_queue.issue("ENT-REG")
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, window.findChild(QPushButton, "lang-kk"))
+    click(qtbot, button(window, "lang-kk"))
     click(qtbot, tile(window, "agency-ENT"))
     click(qtbot, window.services.priority_toggle)
     reason = [
@@ -106,7 +113,7 @@ def test_a_department_without_an_open_desk_is_disabled_with_the_reason(
 ) -> None:
     sqlite_queue.close_desk("D3")  # the only desk of LAND
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, window.findChild(QPushButton, "lang-en"))
+    click(qtbot, button(window, "lang-en"))
     land = tile(window, "agency-LAND")
     assert not land.isEnabled()
     assert "No desk is open now" in land.texts()
@@ -118,7 +125,7 @@ def test_documents_and_queue_are_shown_before_the_visitor_queues(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, window.findChild(QPushButton, "lang-en"))
+    click(qtbot, button(window, "lang-en"))
     click(qtbot, tile(window, "agency-ENT"))
     assert "No queue" in tile(window, "service-ENT-REG").texts()
     click(qtbot, window.services.back_button)
@@ -159,10 +166,10 @@ def test_a_lost_store_shows_a_banner_and_recovers_by_itself(
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
     assert "Please go to reception" in window.banner.text()
     assert "Ресепшн" in window.banner.text() or "ресепшн" in window.banner.text().lower()
-    assert not window.findChild(QPushButton, "lang-ru").isEnabled()
+    assert not button(window, "lang-ru").isEnabled()
     monkeypatch.setattr(sqlite_queue, "catalog", real_catalog)
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
-    assert window.findChild(QPushButton, "lang-ru").isEnabled()
+    assert button(window, "lang-ru").isEnabled()
 
 
 def test_outside_opening_hours_the_kiosk_shows_the_hours(
@@ -184,7 +191,7 @@ def test_an_idle_kiosk_returns_to_the_start(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:
     window = make_kiosk(qtbot, sqlite_queue, printer, idle_seconds=0.3)
-    click(qtbot, window.findChild(QPushButton, "lang-en"))
+    click(qtbot, button(window, "lang-en"))
     assert window.stack.currentWidget() is window.agencies
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.languages, timeout=5_000)
 
@@ -243,10 +250,10 @@ def test_no_text_is_clipped_in_either_orientation(
         window.resize(width, height)
         qtbot.wait(20)
         assert visible_text_fits(window.languages) == []
-        click(qtbot, window.findChild(QPushButton, f"lang-{lang}"))
+        click(qtbot, button(window, f"lang-{lang}"))
         qtbot.wait(20)
         assert window.agencies.columns() == columns
-        viewport = window.agencies.scroll.viewport().width()
+        viewport = window.agencies.scroll_area.viewport().width()
         for t in window.agencies.findChildren(Tile):
             assert t.height() >= MIN_TOUCH_PX
             assert t.geometry().right() < viewport, f"{t.accessibleName()} is cut at the right"
@@ -289,9 +296,10 @@ def test_the_whole_flow_speaks_the_visitors_language(
 ) -> None:
     sqlite_queue.issue("LAND-1")
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, window.findChild(QPushButton, f"lang-{lang}"))
+    click(qtbot, button(window, f"lang-{lang}"))
     assert window.agencies.title.text() == title
-    assert tile(window, "agency-LAND").title.text() == f"Land {lang}" if lang != "en" else "Land"
+    land = tile(window, "agency-LAND").title_label.text()
+    assert land == f"Land {lang}" if lang != "en" else "Land"
     click(qtbot, tile(window, "agency-LAND"))
     assert window.services.title.text() == (f"Land {lang}" if lang != "en" else "Land")
     click(qtbot, tile(window, "service-LAND-1"))

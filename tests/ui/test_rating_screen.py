@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.queue import QueueService
 from tests.ui.conftest import RecordingPrinter
-from tests.ui.test_kiosk_window import click, make_kiosk
+from tests.ui.test_kiosk_window import button, click, make_kiosk
 from ui.widgets import Tile
 
 WAIT = 10_000
@@ -26,18 +25,18 @@ def test_a_visitor_types_the_number_taps_stars_and_a_reason(
 ) -> None:
     display = served(sqlite_queue)
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, window.findChild(QPushButton, "rateVisit"))
+    click(qtbot, button(window, "rateVisit"))
     screen = window.rating
     assert window.stack.currentWidget() is screen
-    click(qtbot, screen.findChild(QPushButton, "rating-lang-en"))
+    click(qtbot, button(screen, "rating-lang-en"))
     assert screen.title.text() == "Rate your visit"
     for key in ("A", "0", "0", "1"):
-        click(qtbot, screen.findChild(QPushButton, f"key-{key}"))
+        click(qtbot, button(screen, f"key-{key}"))
     assert screen.code.text() == display == "A-001"
-    click(qtbot, screen.findChild(QPushButton, "key-ok"))
+    click(qtbot, button(screen, "key-ok"))
     qtbot.waitUntil(lambda: screen.step == "stars", timeout=WAIT)
     assert screen.prompt.text() == "How was your visit with ticket A-001?"
-    click(qtbot, screen.findChild(QPushButton, "stars-2"))
+    click(qtbot, button(screen, "stars-2"))
     chips = [t for t in screen.findChildren(Tile) if t.isVisible()]
     assert {t.accessibleName() for t in chips} >= {"reason-waited_too_long", "reason-rude"}
     waited = next(t for t in chips if t.accessibleName() == "reason-waited_too_long")
@@ -59,7 +58,7 @@ def test_a_scanned_code_is_read_and_a_second_rating_is_refused_politely(
     qtbot.keyClicks(screen.code, token)
     qtbot.keyClick(screen.code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.step == "stars", timeout=WAIT)
-    click(qtbot, screen.findChild(QPushButton, "stars-5"))
+    click(qtbot, button(screen, "stars-5"))
     click(qtbot, screen.send_button)
     qtbot.waitUntil(lambda: screen.step == "thanks", timeout=WAIT)
     window.show_rating()
