@@ -16,12 +16,16 @@ to stderr):
   sequentially on an empty store and on one pre-filled with past tickets (two years of a
   busy hall, with three event rows each), alternating rounds; the ratio prefilled/empty
   is reported.
+* **Saturation.** 8 kiosk processes issue 400 tickets back to back, then 8 desk processes
+  (each serving every service) call them back to back: the issue tail, and how many
+  tickets each desk got (a fair wait for the write lock serves every desk about alike).
 
 Nothing is hard-coded: every figure, and whether each target is met, comes from this run.
 
 This module is the entry point; the parts live beside it: ``scenarios`` (the contention
 phases), ``workers`` (the kiosk and desk processes), ``baselines`` (the raw-SQL floor),
-``prefill`` (the million past tickets), ``samplers`` (CPU and PostgreSQL activity),
+``prefill`` (the million past tickets), ``saturation`` (eight processes as fast as
+they can: the issue tail and how evenly desks serve), ``samplers`` (CPU and PostgreSQL activity),
 ``stores`` (fresh stores and halls), ``measure`` (percentiles, ratios) and ``targets``.
 
     python bench/engine.py                       # full run (7-9 minutes on 2 cores)
@@ -58,6 +62,7 @@ import sqlalchemy as sa
 
 from bench.measure import log
 from bench.prefill import prefilled
+from bench.saturation import PROCESSES, TICKETS, saturation
 from bench.scenarios import (
     DESK_PROCESSES,
     ISSUE_RATE,
@@ -112,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         help="desks contending, comma-separated (default 1,8,60)",
     )
     parser.add_argument("--prefill", type=int, help="past tickets (default 1,000,000; 0 skips)")
+    parser.add_argument(
+        "--saturation",
+        type=int,
+        default=TICKETS,
+        help=f"tickets issued then called by {PROCESSES} processes as fast as they can "
+        f"(default {TICKETS}; 0 skips)",
+    )
     parser.add_argument("--ops", type=int, help="sequential issue/call/complete per store side")
     parser.add_argument(
         "--desk-procs",
@@ -156,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             "quick": args.quick,
             "desk_processes": args.desk_procs,
             "wait_quiet_s": args.wait_quiet,
+            "saturation_tickets": args.saturation,
         },
     }
     try:
@@ -204,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                     out["contention"] = contention(
                         stores, kind, scenarios, seconds, args.desk_procs, args.wait_quiet
                     )
+                if args.saturation > 0:
+                    out["saturation"] = saturation(stores, kind, args.saturation)
                 if prefill_n > 0:
                     out["prefill"] = prefilled(stores, kind, prefill_n, ops_n, snaps_n, rounds=4)
             except Exception as exc:
