@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from kiosk.store import begin_immediate
+
 BUSY_TIMEOUT_MS = 15_000  # as kiosk.store
 
 
@@ -143,10 +145,15 @@ class RawOps:
 
 
 class RawSqliteOps(RawOps):
-    """sqlite3 with the store's pragmas (WAL, synchronous=FULL) and BEGIN IMMEDIATE."""
+    """sqlite3 with the store's pragmas (WAL, synchronous=FULL) and BEGIN IMMEDIATE.
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    ``fair``: wait for the write lock as ``kiosk.store`` does, not with SQLite's own
+    busy handler.
+    """
+
+    def __init__(self, spec: dict[str, Any], *, fair: bool = False) -> None:
         super().__init__(spec)
+        self.fair = fair
         self.conn = sqlite3.connect(
             spec["raw"]["path"], timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
@@ -165,7 +172,10 @@ class RawSqliteOps(RawOps):
         return stamp, now.astimezone(self.zone).date().isoformat(), now
 
     def _begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.fair:
+            begin_immediate(self.conn, BUSY_TIMEOUT_MS / 1000)
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
         self.conn.execute("COMMIT")

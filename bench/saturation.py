@@ -133,10 +133,13 @@ def saturation(stores: Stores, kind: str, tickets: int) -> dict[str, Any]:
         "how": f"{PROCESSES} kiosk processes issue {tickets} tickets in all back to back "
         f"(uniform share each), then {PROCESSES} desk processes (every desk serves every "
         "service) call_next + complete back to back until nothing waits; latency of every "
-        "issue and call_next, and how many tickets each desk called",
+        "issue and call_next, and how many tickets each desk called. raw: the raw-SQL floor "
+        "with SQLite's own busy handler; raw_fair (SQLite): the floor waiting for the write "
+        "lock as kiosk.store does",
     }
     hall_raw = hall_all_desks_raw(PROCESSES)
-    for impl in ("engine", "raw"):
+    # raw_fair: the raw floor waiting for SQLite's write lock as kiosk.store does.
+    for impl in ("engine", "raw", "raw_fair") if kind == "sqlite" else ("engine", "raw"):
         store = stores.fresh(kind, f"sat_{impl}")
         try:
             meta = set_up_store(store, hall_raw)

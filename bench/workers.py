@@ -39,7 +39,7 @@ def make_ops(spec: dict[str, Any]) -> EngineOps | RawOps:
     if spec["impl"] == "engine":
         return EngineOps(spec)
     if spec["dialect"] == "sqlite":
-        return RawSqliteOps(spec)
+        return RawSqliteOps(spec, fair=spec["impl"] == "raw_fair")
     return RawPgOps(spec)
 
 
