@@ -289,7 +289,7 @@ def measure_idle(store: dict[str, str], interval: float, seconds: float) -> dict
     out = ctx.Queue()
     process = ctx.Process(target=idle_worker, args=(store["url"], interval, 3.0, seconds, out))
     process.start()
-    result = out.get(timeout=seconds + 120)
+    result: dict[str, Any] = out.get(timeout=seconds + 120)
     process.join(30)
     if "error" in result:
         raise RuntimeError(f"the idle board failed:\n{result['error']}")
