@@ -150,7 +150,7 @@ def main() -> int:
     front.sign_in.submit()
     settle(lambda: len(front.desks_model.rows) > 0 and front.catalog is not None)
     front.find_field.setText("A-001")
-    front.find()
+    front.find_ticket()
     settle(lambda: front.found is not None)
     shoot(front, "reception")
 

@@ -192,7 +192,7 @@ class ReceptionConsole(QWidget):
         self.find_field.setObjectName("findField")
         self.find_field.setPlaceholderText(_("Number (A-012) or scan the ticket's code"))
         self.find_field.setStyleSheet("font-size: 22px; padding: 8px;")
-        self.find_field.returnPressed.connect(self.find)
+        self.find_field.returnPressed.connect(self.find_ticket)
         self.found_label = QLabel()
         self.found_label.setObjectName("foundTicket")
         self.found_label.setWordWrap(True)
@@ -482,7 +482,8 @@ class ReceptionConsole(QWidget):
 
     # -- finding and acting on a ticket -----------------------------------------------------------
 
-    def find(self) -> None:
+    def find_ticket(self) -> None:
+        """Look up the number or scanned code typed in the find field, then clear it."""
         text = self.find_field.text().strip()
         self.find_field.clear()
         if not text:

@@ -273,11 +273,14 @@ def _core_checks(args: argparse.Namespace, report: _Report, opened: _Opened, wor
     with report.step("ESC/POS ticket"):
         from escpos.printer import Dummy
 
+        from kiosk.i18n import Phrase
         from printing.printers import EscposPrinter
 
         # python-escpos's Dummy keeps the bytes a thermal printer would get: no hardware.
         dummy = Dummy()
-        EscposPrinter("in the self-test", lambda: dummy, name="escpos:dummy").print_ticket(content)
+        # The self-test reports in English: the phrase needs no catalog entry.
+        where = Phrase("in the self-test")
+        EscposPrinter(where, lambda: dummy, name="escpos:dummy").print_ticket(content)
         data = dummy.output
         if content.token.encode() not in data:
             raise SelftestError("ESC/POS ticket", "the ticket's code is not in the output")
@@ -321,8 +324,12 @@ def _window_checks(
     with report.step("sound"):
         from ui import announcer
 
-        if announcer.QSoundEffect is None:
-            raise SelftestError("sound", "Qt Multimedia cannot load (Linux needs libpulse.so.0)")
+        try:
+            from PySide6.QtMultimedia import QSoundEffect  # noqa: F401 - only whether it loads
+        except ImportError as exc:
+            raise SelftestError(
+                "sound", "Qt Multimedia cannot load (Linux needs libpulse.so.0)"
+            ) from exc
         seconds = announcer.wav_seconds(announcer.CHIME)
         if seconds <= 0:
             raise SelftestError("sound", f"the chime {announcer.CHIME} cannot be read")
