@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from kiosk.models import TicketStatus
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo, TicketView
 from printing.ticket_content import TicketContent, ticket_content
 
@@ -70,7 +71,7 @@ def ticket(**changes: object) -> TicketView:
         day=date(2026, 11, 27),
         service_code="LAND-PUR",
         agency_code="LAND",
-        status="waiting",
+        status=TicketStatus.WAITING,
         priority=0,
         priority_reason=None,
         lang="kk",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -9,14 +10,30 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
+from kiosk.models import DeskState, TicketStatus
 from kiosk.queue import QueueService
 from tests.conftest import make_service
 from ui.app import application
-from ui.desk_console import DeskConsole
+from ui.desk_console import STATUS_NAMES, DeskConsole
+from ui.hall_models import DESK_STATES
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
 
 WAIT = 10_000
+
+
+def test_every_ticket_status_and_desk_state_has_a_name_to_show() -> None:
+    assert set(STATUS_NAMES) == set(TicketStatus)
+    assert set(DESK_STATES) == set(DeskState)
+
+
+def test_statuses_in_views_compare_and_serialise_as_their_strings(hall: QueueService) -> None:
+    issued = hall.issue("ENT-REG", lang="kk")
+    assert issued.ticket.status == TicketStatus.WAITING == "waiting"
+    assert json.loads(json.dumps(issued.ticket.to_dict()))["status"] == "waiting"
+    desk = hall.desk_queue("D1").desk
+    assert desk.state in set(DeskState)
+    assert json.loads(json.dumps(desk.to_dict()))["state"] == str(desk.state)
 
 
 @pytest.fixture
