@@ -16,9 +16,10 @@ from kiosk.queue import QueueService
 from tests.conftest import make_service
 from ui.app import application
 from ui.desk_console import STATUS_NAMES, DeskConsole
-from ui.hall_models import DESK_STATES
+from ui.hall_models import DESK_STATES, DeskTableModel, ServiceTableModel
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
+from ui.sign_in import SignInPanel
 
 WAIT = 10_000
 
@@ -47,10 +48,10 @@ def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     service.close()
 
 
-def sign_in(qtbot: QtBot, panel: object, login: str) -> None:
-    panel.login.setText(login)  # type: ignore[attr-defined]
-    QTest.keyClicks(panel.pin, "2468")  # type: ignore[attr-defined]
-    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+def sign_in(qtbot: QtBot, panel: SignInPanel, login: str) -> None:
+    panel.login.setText(login)
+    QTest.keyClicks(panel.pin, "2468")
+    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
 
 
 def reception(qtbot: QtBot, hall: QueueService, lang: str = "en") -> ReceptionConsole:
@@ -63,13 +64,10 @@ def reception(qtbot: QtBot, hall: QueueService, lang: str = "en") -> ReceptionCo
     return console
 
 
-def row(model: object, code: str) -> list[str]:
-    rows = [r.code for r in model.rows]  # type: ignore[attr-defined]
+def row(model: DeskTableModel | ServiceTableModel, code: str) -> list[str]:
+    rows = [r.code for r in model.rows]
     at = rows.index(code)
-    return [
-        str(model.data(model.index(at, c)))  # type: ignore[attr-defined]
-        for c in range(model.columnCount())  # type: ignore[attr-defined]
-    ]
+    return [str(model.data(model.index(at, c))) for c in range(model.columnCount())]
 
 
 def reload(qtbot: QtBot, console: ReceptionConsole) -> None:

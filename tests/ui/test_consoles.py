@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -18,6 +19,7 @@ from ui.desk_console import DeskConsole
 from ui.feed import EventBridge
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
+from ui.sign_in import SignInPanel
 
 WAIT = 10_000
 
@@ -37,10 +39,10 @@ def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     service.close()
 
 
-def sign_in(qtbot: QtBot, panel: object, login: str, pin: str = "2468") -> None:
-    panel.login.setText(login)  # type: ignore[attr-defined]
-    QTest.keyClicks(panel.pin, pin)  # type: ignore[attr-defined]
-    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+def sign_in(qtbot: QtBot, panel: SignInPanel, login: str, pin: str = "2468") -> None:
+    panel.login.setText(login)
+    QTest.keyClicks(panel.pin, pin)
+    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
 
 
 def desk(
@@ -56,9 +58,13 @@ def desk(
 
 
 def reception(
-    qtbot: QtBot, hall: QueueService, bridge: EventBridge, login: str = "rec"
+    qtbot: QtBot,
+    hall: QueueService,
+    bridge: EventBridge,
+    login: str = "rec",
+    printer: RecordingPrinter | None = None,
 ) -> ReceptionConsole:
-    console = ReceptionConsole(hall, bridge, RecordingPrinter(), lang="en")
+    console = ReceptionConsole(hall, bridge, printer or RecordingPrinter(), lang="en")
     qtbot.addWidget(console)
     console.show()
     sign_in(qtbot, console.sign_in, login)
@@ -221,7 +227,8 @@ def test_scanner_input_finds_the_ticket_and_a_forged_code_is_refused(
 def test_reception_issues_cancels_and_moves_tickets(
     qtbot: QtBot, hall: QueueService, bridge: EventBridge
 ) -> None:
-    front = reception(qtbot, hall, bridge)
+    printer = RecordingPrinter()
+    front = reception(qtbot, hall, bridge, printer=printer)
     qtbot.waitUntil(lambda: front.issue_service.count() == 3, timeout=WAIT)
     front.issue_service.setCurrentIndex(front.issue_service.findData("LAND-1"))
     front.issue_reason.setCurrentIndex(front.issue_reason.findData("disability"))
@@ -234,7 +241,7 @@ def test_reception_issues_cancels_and_moves_tickets(
         "reception",
     )
     assert front.issue_result.text() == "Issued L-001: 0 ahead"
-    qtbot.waitUntil(lambda: len(front.printer.printed) == 1, timeout=WAIT)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: len(printer.printed) == 1, timeout=WAIT)
     front.find_field.setText("A-999")
     QTest.keyClick(front.find_field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "No ticket A-999" in front.message.text(), timeout=WAIT)
@@ -276,12 +283,12 @@ def test_an_admin_closes_a_service_for_the_day(
 
 
 def test_the_table_models_pass_qts_model_tests(
-    qtbot: QtBot, qtmodeltester: object, hall: QueueService, bridge: EventBridge
+    qtbot: QtBot, qtmodeltester: ModelTester, hall: QueueService, bridge: EventBridge
 ) -> None:
     hall.issue("ENT-REG")
     front = reception(qtbot, hall, bridge)
-    qtmodeltester.check(front.services_model)  # type: ignore[attr-defined]
-    qtmodeltester.check(front.desks_model)  # type: ignore[attr-defined]
+    qtmodeltester.check(front.services_model)
+    qtmodeltester.check(front.desks_model)
 
 
 def test_the_today_tab_shows_the_days_figures_and_charts(
