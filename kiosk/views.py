@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+# For the checker only: the models load SQLAlchemy, which a command that merely registers
+# itself must not pay for. Being StrEnums, the members equal and serialise as their strings.
+if TYPE_CHECKING:
+    from kiosk.models import DeskState, TicketStatus
 
 
 def format_number(prefix: str, number: int) -> str:
@@ -40,7 +45,7 @@ class TicketView(_View):
     day: date
     service_code: str
     agency_code: str
-    status: str
+    status: TicketStatus
     priority: int
     priority_reason: str | None
     lang: str
@@ -94,7 +99,7 @@ class DeskView(_View):
     code: str
     label: dict[str, str]
     zone: str | None
-    state: str
+    state: DeskState
     pause_reason: str | None
     state_since: datetime | None
     services: tuple[str, ...]

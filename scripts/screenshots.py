@@ -101,7 +101,9 @@ def main() -> int:
         kiosk.show()
         settle(lambda: kiosk.catalog is not None)
         shoot(kiosk, f"kiosk-1-language-{orientation}")
-        kiosk.findChild(QPushButton, "lang-kk").click()
+        language = kiosk.findChild(QPushButton, "lang-kk")
+        assert language is not None, "the kiosk shows no Kazakh button"
+        language.click()
         settle()
         shoot(kiosk, f"kiosk-2-agency-{orientation}")
         kiosk.choose_agency("LAND")
@@ -150,22 +152,19 @@ def main() -> int:
     front.sign_in.submit()
     settle(lambda: len(front.desks_model.rows) > 0 and front.catalog is not None)
     front.find_field.setText("A-001")
-    front.find()
+    front.find_ticket()
     settle(lambda: front.found is not None)
     shoot(front, "reception")
 
-    try:
-        from ui.board import HallBoard
-    except ImportError:
-        HallBoard = None  # noqa: N806
-    if HallBoard is not None:
-        for orientation, size in (("landscape", (1920, 1080)), ("portrait", (1080, 1920))):
-            board = HallBoard(queue, bridge=None)
-            board.resize(*size)
-            board.show()
-            settle()
-            shoot(board, f"board-{orientation}")
-            board.close()
+    from ui.board import HallBoard
+
+    for orientation, size in (("landscape", (1920, 1080)), ("portrait", (1080, 1920))):
+        board = HallBoard(queue, bridge=None)
+        board.resize(*size)
+        board.show()
+        settle()
+        shoot(board, f"board-{orientation}")
+        board.close()
     store.dispose()
     app.quit()
     return 0

@@ -6,7 +6,8 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,11 @@ from kiosk.clock import FixedClock
 from kiosk.hall import parse_hall
 from kiosk.queue import QueueService
 from kiosk.store import Store
+from kiosk.views import TicketView
+
+# The core's tests run without Qt: the windows' application is imported when first asked for.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -98,7 +104,7 @@ def pg_database() -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty store: a SQLite file, or a fresh PostgreSQL schema of its own."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kezek.db'}"
@@ -129,6 +135,13 @@ def make_service(url: str, clock: FixedClock, hall: dict[str, Any] | None = None
     return service
 
 
+def call_next(queue: QueueService, desk: str) -> TicketView:
+    """The ticket ``desk`` calls next; the test fails when nobody is waiting for it."""
+    called = queue.call_next(desk)
+    assert called is not None, f"desk {desk} called nobody"
+    return called
+
+
 @pytest.fixture
 def queue(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     """A QueueService on the small hall, on each store, with the clock at Monday 10:00."""
@@ -138,7 +151,7 @@ def queue(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
 
 
 @pytest.fixture(scope="session")
-def qapp() -> Any:
+def qapp() -> QApplication:
     """The one application of the windows' tests, made as Kezek makes it: with its fonts
     and style, so that what a test measures is what a person sees."""
     from ui.app import application

@@ -121,8 +121,14 @@ class WrappedLabel(ElidedLabel):
         QLabel.setText(self, "\n".join(lines))
 
 
-def _label(name: str, parent: QWidget | None = None, *, elide: bool = False) -> QLabel:
-    label = ElidedLabel(parent=parent) if elide else QLabel(parent)
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    return label
+
+
+def _elided(name: str) -> ElidedLabel:
+    label = ElidedLabel()
     label.setObjectName(name)
     return label
 
@@ -143,9 +149,20 @@ def _show(widget: QWidget, visible: bool) -> None:
         widget.setVisible(visible)
 
 
-def _set_fresh(frame: QWidget, fresh: bool) -> None:
-    if getattr(frame, "fresh_", None) != fresh:
-        frame.fresh_ = fresh  # type: ignore[attr-defined]
+class _Panel(QFrame):
+    """A styled frame that lights up while what it shows is fresh."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        # Mirrors the "fresh" property in Python, so that an unchanged state costs no Qt call.
+        self.is_fresh: bool | None = None
+
+
+def _set_fresh(frame: _Panel, fresh: bool) -> None:
+    if frame.is_fresh != fresh:
+        frame.is_fresh = fresh
         frame.setProperty("fresh", fresh)
         # A dynamic property only restyles after the style is re-applied.
         for widget in (frame, *frame.findChildren(QLabel)):
@@ -153,28 +170,26 @@ def _set_fresh(frame: QWidget, fresh: bool) -> None:
             widget.style().polish(widget)
 
 
-class _RecentRow(QFrame):
+class _RecentRow(_Panel):
     """One earlier call: number, arrow, desk label; the other languages and agency below."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("recentRow")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        super().__init__("recentRow")
         self.number = _label("rowNumber")
         self.arrow = _label("rowArrow")
         self.arrow.setText("→")
-        self.desk = _label("rowDesk", elide=True)
-        self.sub = _label("rowSub", elide=True)
+        self.desk = _elided("rowDesk")
+        self.sub = _elided("rowSub")
         text = QVBoxLayout()
         text.setSpacing(0)
         text.addWidget(self.desk)
         text.addWidget(self.sub)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 4, 16, 4)
-        layout.setSpacing(14)
-        layout.addWidget(self.number)
-        layout.addWidget(self.arrow)
-        layout.addLayout(text, 1)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(16, 4, 16, 4)
+        self.row.setSpacing(14)
+        self.row.addWidget(self.number)
+        self.row.addWidget(self.arrow)
+        self.row.addLayout(text, 1)
 
 
 class _ServiceRow(QWidget):
@@ -300,8 +315,8 @@ class HallBoard(GuardedWindow):
     # -- building ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.hall_name = _label("hallName", elide=True)
-        self.hall_sub = _label("hallSub", elide=True)
+        self.hall_name = _elided("hallName")
+        self.hall_sub = _elided("hallSub")
         self.clock = _label("clock")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.date = _label("date")
@@ -323,16 +338,14 @@ class HallBoard(GuardedWindow):
         self.header = header
 
         # The newest call: the number, then where to go, in every hall language.
-        self.call_panel = QFrame()
-        self.call_panel.setObjectName("callPanel")
-        self.call_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.call_panel = _Panel("callPanel")
         self.call_title = _label("sectionTitle")
         self.call_number = _label("callNumber")
         self.call_arrow = _label("callArrow")
         self.call_arrow.setText("→")
-        self.call_desk = _label("callDesk", elide=True)
-        self.call_other = _label("otherLabels", elide=True)
-        self.call_agency = _label("agency", elide=True)
+        self.call_desk = _elided("callDesk")
+        self.call_other = _elided("otherLabels")
+        self.call_agency = _elided("agency")
         self.call_where = QVBoxLayout()
         self.call_where.setSpacing(0)
         self.call_where.addStretch(1)
@@ -342,10 +355,10 @@ class HallBoard(GuardedWindow):
         self.call_grid = QGridLayout()
         self.call_grid.setHorizontalSpacing(28)
         self.call_grid.setVerticalSpacing(0)
-        panel = QVBoxLayout(self.call_panel)
-        panel.setSpacing(0)
-        panel.addWidget(self.call_title)
-        panel.addLayout(self.call_grid, 1)
+        self.call_column = QVBoxLayout(self.call_panel)
+        self.call_column.setSpacing(0)
+        self.call_column.addWidget(self.call_title)
+        self.call_column.addLayout(self.call_grid, 1)
 
         # The calls before it.
         self.recent_box = QWidget()
@@ -368,11 +381,11 @@ class HallBoard(GuardedWindow):
         self.waiting_title = _label("sectionTitle")
         self.waiting_grid = QGridLayout()
         self.waiting_grid.setHorizontalSpacing(32)
-        waiting = QVBoxLayout(self.waiting_panel)
-        waiting.setSpacing(10)
-        waiting.addWidget(self.waiting_title)
-        waiting.addLayout(self.waiting_grid)
-        waiting.addStretch(1)
+        self.waiting_column = QVBoxLayout(self.waiting_panel)
+        self.waiting_column.setSpacing(10)
+        self.waiting_column.addWidget(self.waiting_title)
+        self.waiting_column.addLayout(self.waiting_grid)
+        self.waiting_column.addStretch(1)
         self.service_rows: dict[str, _ServiceRow] = {}
 
         self.store_note = _label("storeNote")
@@ -462,8 +475,8 @@ class HallBoard(GuardedWindow):
         self.grid.setContentsMargins(px(32), px(24), px(32), px(8))
         self.grid.setHorizontalSpacing(px(32))
         self.grid.setVerticalSpacing(px(24))
-        self.call_panel.layout().setContentsMargins(px(40), px(16), px(40), px(20))
-        self.waiting_panel.layout().setContentsMargins(px(28), px(16), px(28), px(16))
+        self.call_column.setContentsMargins(px(40), px(16), px(40), px(20))
+        self.waiting_column.setContentsMargins(px(28), px(16), px(28), px(16))
         font(self.hall_name, 38, True)
         font(self.hall_sub, 24)
         font(self.clock, 62, True)
@@ -484,7 +497,7 @@ class HallBoard(GuardedWindow):
             font(recent_row.arrow, arrow)
             font(recent_row.desk, desk, True)
             font(recent_row.sub, sub)
-            recent_row.layout().setContentsMargins(px(16), px(2), px(16), px(4))
+            recent_row.row.setContentsMargins(px(16), px(2), px(16), px(4))
             # Arrows and desks line up down the list, whatever the letters' widths.
             widest = recent_row.number.fontMetrics().horizontalAdvance("W-000")
             recent_row.number.setMinimumWidth(widest)

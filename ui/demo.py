@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+from typing import TYPE_CHECKING
 
 from kiosk import schema
 from kiosk.hall import demo_hall_path, load_hall
 from kiosk.queue import QueueService
 from kiosk.store import Store
+
+# Only for the checker: Qt is imported when the windows open, not with the command.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.feed import EventBridge
 
 DEMO_STAFF = (
     ("officer", "Айгерім Сейітқали", "officer", "2468"),
@@ -46,7 +53,7 @@ def print_demo_staff(queue: QueueService) -> None:
         print(f"  {role:<8} login {login:<10} PIN {pin}   ({name})")
 
 
-def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
+def build_demo(args: argparse.Namespace) -> tuple[QueueService, EventBridge, list[QWidget]]:
     """The four faces on the demo store, shown, with the demo staff signing in.
 
     They start as every face does (``ui.launcher``), sharing one store and one live feed.
@@ -54,6 +61,7 @@ def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
     from ui.app import application
     from ui.feed import EventBridge
     from ui.launcher import FaceOptions, build_face
+    from ui.sign_in import SignInPanel
 
     queue = prepare_demo_store(args.db)
     print_demo_staff(queue)
@@ -72,7 +80,7 @@ def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
             ("reception", FaceOptions("reception", lang=lang)),
         )
     }
-    windows: list[Any] = []
+    windows: list[QWidget] = []
     # Each window names its face (and desk or terminal) in its own title.
     for role, size in (
         ("board", (1280, 720)),
@@ -84,17 +92,19 @@ def build_demo(args: Any) -> tuple[QueueService, Any, list[Any]]:
         window.resize(*size)
         window.show()
         windows.append(window)
-    desk, reception = faces["desk"].window, faces["reception"].window
-    for panel, person in ((desk.sign_in, DEMO_STAFF[0]), (reception.sign_in, DEMO_STAFF[1])):  # type: ignore[attr-defined]
+    for role, person in (("desk", DEMO_STAFF[0]), ("reception", DEMO_STAFF[1])):
         login, _name, _role, pin = person
-        panel.login.setText(login)
-        panel.pin.setText(pin)
-        panel.submit()
+        # Each console opens on its sign-in panel.
+        panel = faces[role].window.findChild(SignInPanel)
+        if panel is not None:
+            panel.login.setText(login)
+            panel.pin.setText(pin)
+            panel.submit()
     bridge.start()
     return queue, bridge, windows
 
 
-def open_demo(args: Any) -> int:
+def open_demo(args: argparse.Namespace) -> int:
     """Open all four faces on the demo store until they are closed; PINs are printed.
 
     With ``--no-windows`` only the store and the demo staff are made and the PINs printed

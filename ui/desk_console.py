@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.errors import KezekError
 from kiosk.i18n import N_, gettext_for, pick
+from kiosk.models import DeskState, TicketStatus
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, DeskQueue, EventView, StaffView, TicketView
 from ui.feed import EventBridge
@@ -38,14 +39,14 @@ from ui.widgets import WrappingButton
 log = logging.getLogger(__name__)
 
 STATUS_NAMES = {
-    "waiting": N_("waiting"),
-    "called": N_("called"),
-    "serving": N_("being served"),
-    "done": N_("done"),
-    "no_show": N_("did not come"),
-    "cancelled": N_("cancelled"),
-    "transferred": N_("transferred"),
-    "day_closed": N_("not served: the day closed"),
+    TicketStatus.WAITING: N_("waiting"),
+    TicketStatus.CALLED: N_("called"),
+    TicketStatus.SERVING: N_("being served"),
+    TicketStatus.DONE: N_("done"),
+    TicketStatus.NO_SHOW: N_("did not come"),
+    TicketStatus.CANCELLED: N_("cancelled"),
+    TicketStatus.TRANSFERRED: N_("transferred"),
+    TicketStatus.DAY_CLOSED: N_("not served: the day closed"),
 }
 
 
@@ -532,7 +533,7 @@ class DeskConsole(QWidget):
         if view is not None:
             self.waiting_label.setText(_("Waiting for this desk: {n}").format(n=view.waiting))
             self._show_upcoming(view.upcoming)
-            if view.desk.state == "paused":
+            if view.desk.state == DeskState.PAUSED:
                 self.ticket_info.setText(
                     _("Paused: {reason}").format(reason=self._pause_name(view.desk.pause_reason))
                 )
@@ -543,18 +544,20 @@ class DeskConsole(QWidget):
     def _enable(self) -> None:
         current = self._current()
         status = current.status if current else None
+        called = status == TicketStatus.CALLED
+        with_visitor = status in (TicketStatus.CALLED, TicketStatus.SERVING)
         paused = self._paused()
         waiting = self.view.waiting if self.view else 0
         free = not self.busy and self.view is not None
         rules = {
             "call_next": status is None and not paused and waiting > 0,
             "call_specific": status is None and not paused and waiting > 0,
-            "recall": status == "called",
-            "start": status == "called",
-            "complete": status in ("called", "serving"),
-            "no_show": status == "called",
-            "return": status in ("called", "serving"),
-            "transfer": status in ("called", "serving"),
+            "recall": called,
+            "start": called,
+            "complete": with_visitor,
+            "no_show": called,
+            "return": with_visitor,
+            "transfer": with_visitor,
             "pause": status is None,
         }
         for name, allowed in rules.items():
@@ -615,7 +618,7 @@ class DeskConsole(QWidget):
         return self.view.desk.current if self.view else None
 
     def _paused(self) -> bool:
-        return self.view is not None and self.view.desk.state == "paused"
+        return self.view is not None and self.view.desk.state == DeskState.PAUSED
 
     def _desk(self) -> str:
         assert self.desk_code is not None

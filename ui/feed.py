@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from kiosk.queue import QueueService
-from kiosk.sync import DEFAULT_INTERVAL, EventFeed
+from kiosk.sync import DEFAULT_INTERVAL, DEFAULT_SAFETY_INTERVAL, EventFeed
 from kiosk.views import EventView
 
 log = logging.getLogger(__name__)
@@ -75,15 +75,17 @@ class EventBridge(QObject):
     for the database. Desk, reception and board screens share one bridge.
 
     Signals:
-        event(EventView): one new event, in id order (emitted for each of ``events``).
+        event_arrived(EventView): one new event, in id order (emitted for each of
+            ``events``).
         events(list[EventView]): the new events of one read, oldest first, emitted after
-            the ``event`` signals of the same events.
+            the ``event_arrived`` signals of the same events.
         store_state_changed(bool): the store answered (True) or cannot be reached (False);
             the feed retries by itself and then delivers what was missed.
         ready(int): the feed follows the log from this event id on (emitted once).
     """
 
-    event = Signal(object)  # PySide dispatches Qt's virtual event() only to methods: safe.
+    # Not ``event``: that would hide QObject.event(), the virtual every event passes through.
+    event_arrived = Signal(object)
     events = Signal(list)
     store_state_changed = Signal(bool)
     ready = Signal(int)
@@ -94,15 +96,12 @@ class EventBridge(QObject):
         *,
         start_after: int | None = None,
         interval: float = DEFAULT_INTERVAL,
-        safety_interval: float | None = None,
+        safety_interval: float = DEFAULT_SAFETY_INTERVAL,
         application_name: str = "kezek-board",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         url = source.store.url if isinstance(source, QueueService) else source
-        options: dict[str, float] = {"interval": interval}
-        if safety_interval is not None:
-            options["safety_interval"] = safety_interval
         self.store_ok: bool | None = None
         self.last_id = start_after
 
@@ -110,7 +109,11 @@ class EventBridge(QObject):
             # The feed gets its own store: its connections belong to the feed thread. After
             # a stop and a start it goes on from the last event delivered.
             return EventFeed(
-                url, start_after=self.last_id, application_name=application_name, **options
+                url,
+                start_after=self.last_id,
+                interval=interval,
+                safety_interval=safety_interval,
+                application_name=application_name,
             )
 
         self._thread = _FeedThread(make_feed)
@@ -148,7 +151,7 @@ class EventBridge(QObject):
         if events:
             self.last_id = events[-1].id
         for item in events:
-            self.event.emit(item)
+            self.event_arrived.emit(item)
         self.events.emit(events)
 
     @Slot(bool)

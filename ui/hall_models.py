@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kiosk.i18n import N_, pick
+from kiosk.models import DeskState
 from kiosk.views import DeskView, ServiceLoad
 from ui.moments import clock_time, minutes_between
 
@@ -145,7 +146,11 @@ PAUSE_REASONS = (
 )
 
 
-DESK_STATES = {"open": N_("open"), "paused": N_("paused"), "closed": N_("closed")}
+DESK_STATES = {
+    DeskState.OPEN: N_("open"),
+    DeskState.PAUSED: N_("paused"),
+    DeskState.CLOSED: N_("closed"),
+}
 
 
 class DeskTableModel(_RowsModel[DeskView]):
@@ -161,8 +166,8 @@ class DeskTableModel(_RowsModel[DeskView]):
         _ = self.tr_
         if role == Qt.ItemDataRole.DisplayRole:
             since = row.current.called_at if row.current else row.state_since
-            state = _(DESK_STATES.get(row.state, row.state))
-            if row.state == "paused" and row.pause_reason:
+            state = _(DESK_STATES[row.state])
+            if row.state == DeskState.PAUSED and row.pause_reason:
                 reason = dict(PAUSE_REASONS).get(row.pause_reason)
                 state += f" ({_(reason) if reason else row.pause_reason})"
             return (
@@ -182,7 +187,7 @@ class DeskTableModel(_RowsModel[DeskView]):
         now = self.clock()
         today = now.astimezone(self.zone).date()
         if row.current is None and (
-            row.state == "closed" or moment.astimezone(self.zone).date() != today
+            row.state == DeskState.CLOSED or moment.astimezone(self.zone).date() != today
         ):
             return clock_time(moment, now, self.zone, self.lang)
         return self.tr_("{n} min").format(n=minutes_between(moment, now))

@@ -3,45 +3,60 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+T = TypeVar("T")
+
 
 class _Outcome(QObject):
-    """Lives on the GUI thread; its queued signals carry the result across."""
+    """Lives on the GUI thread; its queued signal carries the report across.
 
-    done = Signal(object)
-    failed = Signal(object)
+    The report is a call with nothing left to pass (``on_done(result)`` or
+    ``on_error(exc)``, already bound), so the result keeps its type across the thread.
+    """
+
+    ready = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], outcome: _Outcome) -> None:
+class _Job(QRunnable, Generic[T]):
+    def __init__(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[Exception], None],
+        outcome: _Outcome,
+    ) -> None:
         super().__init__()
         self.work = work
+        self.on_done = on_done
+        self.on_error = on_error
         self.outcome = outcome
 
     def run(self) -> None:
+        report: Callable[[], None]
         try:
             result = self.work()
         except Exception as exc:  # handed to the caller's on_error on the GUI thread
-            signal, value = self.outcome.failed, exc
+            report = partial(self.on_error, exc)
         else:
-            signal, value = self.outcome.done, result
+            report = partial(self.on_done, result)
         # The application may be shutting down: nobody is left to tell.
         if shiboken6.isValid(self.outcome):
-            signal.emit(value)
+            self.outcome.ready.emit(report)
 
 
 # Both halves stay referenced from Python until the report is delivered: Qt must not
 # delete the runnable, nor Python collect the outcome, while the work runs.
-_pending: dict[_Outcome, _Job] = {}
+_pending: dict[_Outcome, QRunnable] = {}
 
 
 def run_op(
-    work: Callable[[], Any],
-    on_done: Callable[[Any], None],
+    work: Callable[[], T],
+    on_done: Callable[[T], None],
     on_error: Callable[[Exception], None],
     *,
     owner: QObject | None = None,
@@ -53,21 +68,20 @@ def run_op(
     is) was destroyed meanwhile: a window closed while its query ran.
     """
     outcome = _Outcome()
-    job = _Job(work, outcome)
+    job = _Job(work, on_done, on_error, outcome)
     job.setAutoDelete(False)
     _pending[outcome] = job
     if owner is None:
         bound = getattr(on_done, "__self__", None)
         owner = bound if isinstance(bound, QObject) else None
 
-    def finish(callback: Callable[[Any], None], value: Any) -> None:
+    def deliver(report: Callable[[], None]) -> None:
         _pending.pop(outcome, None)
         if owner is not None and not shiboken6.isValid(owner):
             return
-        callback(value)
+        report()
 
-    outcome.done.connect(lambda result: finish(on_done, result))
-    outcome.failed.connect(lambda exc: finish(on_error, exc))
+    outcome.ready.connect(deliver)
     (pool or QThreadPool.globalInstance()).start(job)
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.errors import KezekError
 from kiosk.i18n import N_, Phrase, gettext_for, pick
+from kiosk.models import TicketStatus
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, EventView, IssuedTicket, Snapshot, StaffView, TicketView
 from printing.printers import Printer
@@ -192,7 +193,7 @@ class ReceptionConsole(QWidget):
         self.find_field.setObjectName("findField")
         self.find_field.setPlaceholderText(_("Number (A-012) or scan the ticket's code"))
         self.find_field.setStyleSheet("font-size: 22px; padding: 8px;")
-        self.find_field.returnPressed.connect(self.find)
+        self.find_field.returnPressed.connect(self.find_ticket)
         self.found_label = QLabel()
         self.found_label.setObjectName("foundTicket")
         self.found_label.setWordWrap(True)
@@ -482,7 +483,8 @@ class ReceptionConsole(QWidget):
 
     # -- finding and acting on a ticket -----------------------------------------------------------
 
-    def find(self) -> None:
+    def find_ticket(self) -> None:
+        """Look up the number or scanned code typed in the find field, then clear it."""
         text = self.find_field.text().strip()
         self.find_field.clear()
         if not text:
@@ -520,7 +522,7 @@ class ReceptionConsole(QWidget):
             parts = [
                 f"<b style='font-size:32px'>{ticket.display}</b>",
                 self._service_name(ticket.service_code),
-                _(STATUS_NAMES.get(ticket.status, ticket.status)),
+                _(STATUS_NAMES[ticket.status]),
             ]
             if ticket.desk_code:
                 parts.append(_("desk {desk}").format(desk=ticket.desk_code))
@@ -528,9 +530,10 @@ class ReceptionConsole(QWidget):
                 parts.append(_("note: {note}").format(note=ticket.note))
             self.found_label.setText("<br>".join(parts))
         status = ticket.status if ticket else None
-        self.ticket_buttons["cancel"].setEnabled(status in ("waiting", "called"))
-        self.ticket_buttons["move"].setEnabled(status == "waiting")
-        self.ticket_buttons["return"].setEnabled(status in ("called", "serving"))
+        waiting, called, serving = TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING
+        self.ticket_buttons["cancel"].setEnabled(status in (waiting, called))
+        self.ticket_buttons["move"].setEnabled(status == waiting)
+        self.ticket_buttons["return"].setEnabled(status in (called, serving))
         self.ticket_buttons["reprint"].setEnabled(ticket is not None and self.printer is not None)
 
     def cancel_found(self) -> None:

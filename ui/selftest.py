@@ -12,9 +12,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.errors import KezekError
+
+# Only for the checker: the self-test imports Qt and the core when a check needs them.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from kiosk.queue import QueueService
+    from kiosk.views import Catalog, IssuedTicket, TicketView
+    from ui.feed import EventBridge
+
+WidgetT = TypeVar("WidgetT", bound="QWidget")
 
 DEFAULT_TIMEOUT_S = 20.0
 # From the demo hall (resources/halls/demo.toml): desks D1 and D2 both serve ENT-REG.
@@ -122,11 +132,11 @@ class _Opened:
     """What the self-test opened, closed in reverse order whatever happened."""
 
     def __init__(self) -> None:
-        self.queue: Any = None
-        self.bridge: Any = None
-        self.windows: list[Any] = []
+        self.queue: QueueService | None = None
+        self.bridge: EventBridge | None = None
+        self.windows: list[QWidget] = []
 
-    def window(self, widget: Any, width: int, height: int) -> Any:
+    def window(self, widget: WidgetT, width: int, height: int) -> WidgetT:
         self.windows.append(widget)
         widget.resize(width, height)
         widget.show()
@@ -184,17 +194,19 @@ def _refuse_live_store(url: str) -> None:
         store.dispose()
 
 
-def _free_desk(queue: Any, desk: str) -> None:
+def _free_desk(queue: QueueService, desk: str) -> None:
     """On a reused store a desk may still be paused or busy from an earlier run."""
+    from kiosk.models import DeskState
+
     view = queue.desk_queue(desk, limit=1).desk
-    if view.state == "paused":
+    if view.state == DeskState.PAUSED:
         queue.resume(desk)
     if view.current is not None:
         queue.return_to_queue(desk)
         queue.cancel(view.current.id)
 
 
-def _call(queue: Any, desk: str, ticket: Any, *, fresh: bool) -> Any:
+def _call(queue: QueueService, desk: str, ticket: TicketView, *, fresh: bool) -> TicketView:
     """Call ``ticket`` at ``desk``: the next one in a fresh store, by its id in a reused one."""
     if fresh:
         called = queue.call_next(desk)
@@ -222,7 +234,9 @@ def _platform_plugin_missing() -> str | None:
     return f"no Qt platform plugin for '{';'.join(wanted)}' in {where}"
 
 
-def _core_checks(args: argparse.Namespace, report: _Report, opened: _Opened, work: Path) -> Any:
+def _core_checks(
+    args: argparse.Namespace, report: _Report, opened: _Opened, work: Path
+) -> tuple[QueueService, TicketView, Catalog]:
     """Store, ticket, call, PDF, ESC/POS, translations: no Qt needed."""
     fresh = not args.db
     url = args.db or f"sqlite:///{work / 'selftest.db'}"
@@ -273,11 +287,14 @@ def _core_checks(args: argparse.Namespace, report: _Report, opened: _Opened, wor
     with report.step("ESC/POS ticket"):
         from escpos.printer import Dummy
 
+        from kiosk.i18n import Phrase
         from printing.printers import EscposPrinter
 
         # python-escpos's Dummy keeps the bytes a thermal printer would get: no hardware.
         dummy = Dummy()
-        EscposPrinter("in the self-test", lambda: dummy, name="escpos:dummy").print_ticket(content)
+        # The self-test reports in English: the phrase needs no catalog entry.
+        where = Phrase("in the self-test")
+        EscposPrinter(where, lambda: dummy, name="escpos:dummy").print_ticket(content)
         data = dummy.output
         if content.token.encode() not in data:
             raise SelftestError("ESC/POS ticket", "the ticket's code is not in the output")
@@ -292,11 +309,18 @@ def _core_checks(args: argparse.Namespace, report: _Report, opened: _Opened, wor
                 "translations", f"no catalog for {', '.join(missing)} under resources/locale"
             )
         report.ok("translations", "translations kk, ru, en")
-    return called, catalog
+    return queue, called, catalog
 
 
 def _window_checks(
-    report: _Report, opened: _Opened, work: Path, called: Any, catalog: Any, *, fresh: bool
+    report: _Report,
+    opened: _Opened,
+    queue: QueueService,
+    work: Path,
+    called: TicketView,
+    catalog: Catalog,
+    *,
+    fresh: bool,
 ) -> None:
     """Every window offscreen on the store, then a call that must reach the board live."""
     from PySide6.QtCore import qVersion
@@ -305,7 +329,6 @@ def _window_checks(
     from kiosk.resources import resource_path
     from ui.app import FONT_FAMILY, application
 
-    queue = opened.queue
     with report.step("Qt"):
         missing = _platform_plugin_missing()
         if missing:
@@ -374,7 +397,7 @@ def _window_checks(
         )
 
     with report.step("kiosk ticket"):
-        got: list[Any] = []
+        got: list[IssuedTicket] = []
         kiosk.ticket_issued.connect(got.append)
         agency = next(a.code for a in catalog.agencies for s in a.services if s.code == SERVICE)
         kiosk.choose_agency(agency)
@@ -473,13 +496,13 @@ def run_selftest(args: argparse.Namespace) -> int:
     opened = _Opened()
     handler_installed, restore = False, None
     try:
-        called, catalog = _core_checks(args, report, opened, work)
+        queue, called, catalog = _core_checks(args, report, opened, work)
         from PySide6.QtCore import qInstallMessageHandler
 
         # Qt's chatter (audio back ends, fonts) stays out of the report unless a check fails.
         restore = qInstallMessageHandler(lambda _kind, _ctx, text: report.qt_messages.append(text))
         handler_installed = True
-        _window_checks(report, opened, work, called, catalog, fresh=not args.db)
+        _window_checks(report, opened, queue, work, called, catalog, fresh=not args.db)
         with report.step("close"):
             left = opened.close()
             if left:

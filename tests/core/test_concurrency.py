@@ -54,6 +54,7 @@ def test_many_kiosks_and_desks_lose_and_double_nothing(store_url: str, clock: Fi
     numbers = Counter((t.prefix, t.number) for t in fresh)
     assert numbers.most_common(1)[0][1] == 1
     for t in moved:
+        assert t.origin_id is not None
         assert (t.prefix, t.number) == (by_id[t.origin_id].prefix, by_id[t.origin_id].number)
     assert sorted(n for p, n in numbers if p == "A") == list(
         range(1, sum(1 for p, _ in numbers if p == "A") + 1)

@@ -15,7 +15,7 @@ from kiosk.cli import main
 from kiosk.clock import FixedClock
 from kiosk.errors import QueueRuleError
 from kiosk.queue import QueueService
-from tests.conftest import make_service
+from tests.conftest import call_next, make_service
 
 MONDAY = date(2026, 11, 23)
 TUESDAY = date(2026, 11, 24)
@@ -28,10 +28,10 @@ def open_monday(queue: QueueService) -> dict[str, int]:
     queue.call_next("D1")
     queue.complete("D1")
     ids["A-002"] = queue.issue("ENT-REG").ticket.id
-    assert queue.call_next("D1").id == ids["A-002"]  # type: ignore[union-attr]
+    assert call_next(queue, "D1").id == ids["A-002"]
     queue.start("D1")
     ids["A-003"] = queue.issue("ENT-REG").ticket.id
-    assert queue.call_next("D2").id == ids["A-003"]  # type: ignore[union-attr]
+    assert call_next(queue, "D2").id == ids["A-003"]
     ids["A-004"] = queue.issue("ENT-REG").ticket.id
     ids["L-001"] = queue.issue("LAND-1").ticket.id
     ids["A-005"] = queue.issue("ENT-REG").ticket.id

@@ -3,6 +3,8 @@ screen's language, words included, for a window."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from kiosk.errors import InvalidTransitionError, KezekError, SignInError
@@ -12,9 +14,9 @@ from kiosk.queue import QueueService
 from kiosk.words import DESK_STATE_WORDS, STATUS_WORDS
 
 
-def refusal(call: object) -> KezekError:
+def refusal(call: Callable[[], object]) -> KezekError:
     with pytest.raises(KezekError) as caught:
-        call()  # type: ignore[operator]
+        call()
     return caught.value
 
 

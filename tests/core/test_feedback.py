@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -30,9 +32,9 @@ def served(queue: QueueService, clock: FixedClock, service: str = "ENT-REG") -> 
     return ticket
 
 
-def refusal(call: object) -> RatingRefusedError:
+def refusal(call: Callable[[], object]) -> RatingRefusedError:
     with pytest.raises(RatingRefusedError) as caught:
-        call()  # type: ignore[operator]
+        call()
     return caught.value
 
 
@@ -104,7 +106,7 @@ def test_refusals_for_unknown_unserved_and_forged(queue: QueueService, clock: Fi
 def test_stars_and_reasons_are_checked(queue: QueueService, clock: FixedClock) -> None:
     ticket = served(queue, clock)
     for stars in (0, 6):
-        assert refusal(lambda s=stars: rate(queue, ticket.token, s)).why == "invalid_stars"
+        assert refusal(partial(rate, queue, ticket.token, stars)).why == "invalid_stars"
     assert refusal(lambda: rate(queue, ticket.token, 3, "bribery")).why == "invalid_reason"
     assert ratings(queue) == 0
     assert isinstance(RatingRefusedError("x", "y", "en"), QueueRuleError)

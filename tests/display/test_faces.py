@@ -15,6 +15,7 @@ from typing import TypeVar
 import pytest
 from PIL import Image, ImageChops, ImageStat
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -111,9 +112,9 @@ def test_a_visitor_takes_a_kazakh_ticket_at_the_kiosk(
     qtbot.waitUntil(lambda: twin.catalog is not None, timeout=WAIT_MS)
 
     kiosk.tap(twin.languages.buttons["kk"])
-    qtbot.mouseClick(twin.languages.buttons["kk"], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(twin.languages.buttons["kk"], Qt.MouseButton.LeftButton)
     kiosk.tap(twin.agencies.tiles["ENT"])
-    qtbot.mouseClick(twin.agencies.tiles["ENT"], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(twin.agencies.tiles["ENT"], Qt.MouseButton.LeftButton)
     kiosk.tap(twin.services.tiles["ENT-REG"])  # the twin does not tap: one ticket only
 
     wait_for(lambda: len(queue.tickets()) == 1, "a ticket issued by the tap")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import TypedDict, Unpack
 
+from kiosk.models import TicketStatus
 from kiosk.views import AgencyInfo, Catalog, IssuedTicket, ServiceInfo, TicketView
 from printing.ticket_content import TicketContent, ticket_content
 
@@ -60,7 +62,16 @@ def catalog(
     )
 
 
-def ticket(**changes: object) -> TicketView:
+class TicketChanges(TypedDict, total=False):
+    """What a test may change in the sample ticket."""
+
+    issued_at: datetime
+    priority: int
+    service_code: str
+    agency_code: str
+
+
+def ticket(**changes: Unpack[TicketChanges]) -> TicketView:
     """Ticket E-012, id 1234, waiting, issued at 10:42 local time."""
     view = TicketView(
         id=1234,
@@ -70,7 +81,7 @@ def ticket(**changes: object) -> TicketView:
         day=date(2026, 11, 27),
         service_code="LAND-PUR",
         agency_code="LAND",
-        status="waiting",
+        status=TicketStatus.WAITING,
         priority=0,
         priority_reason=None,
         lang="kk",
@@ -87,7 +98,7 @@ def ticket(**changes: object) -> TicketView:
         origin_id=None,
         token=TOKEN,
     )
-    return replace(view, **changes)  # type: ignore[arg-type]
+    return replace(view, **changes)
 
 
 def content(
@@ -97,7 +108,7 @@ def content(
     wait_min: int = 35,
     service_name: dict[str, str] | None = None,
     documents: dict[str, list[str]] | None = None,
-    **ticket_changes: object,
+    **ticket_changes: Unpack[TicketChanges],
 ) -> TicketContent:
     """The sample ticket's content in ``lang``."""
     issued = IssuedTicket(ticket(**ticket_changes), people_ahead, wait_min)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from escpos.printer import Dummy
 
+from kiosk.i18n import Phrase
 from printing.background import print_with_timeout
 from printing.printers import (
     EscposPrinter,
@@ -72,7 +73,11 @@ def test_every_kind_of_spec_is_understood(tmp_path: Path) -> None:
 
     usb = open_printer("escpos:usb:04b8:0x0202", paper_mm=58)
     assert isinstance(usb, EscposPrinter)
-    assert (usb.name, usb.where, usb.paper_mm) == ("escpos:usb:04b8:0202", "on USB 04b8:0202", 58)
+    assert (usb.name, str(usb.where), usb.paper_mm) == (
+        "escpos:usb:04b8:0202",
+        "on USB 04b8:0202",
+        58,
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,14 +133,14 @@ def test_an_unwritable_pdf_folder_is_a_printer_error(tmp_path: Path) -> None:
 # -- ESC/POS ---------------------------------------------------------------------------------
 
 
-def _raster_height(content: object, paper_mm: int = 80) -> int:
-    head, foot = render_thermal_parts(content, paper_mm=paper_mm)  # type: ignore[arg-type]
+def _raster_height(content: TicketContent, paper_mm: int = 80) -> int:
+    head, foot = render_thermal_parts(content, paper_mm=paper_mm)
     return head.height + foot.height
 
 
 def test_escpos_sends_text_as_raster_the_qr_natively_then_cuts() -> None:
     dummy = Dummy()
-    printer = EscposPrinter("in a test", lambda: dummy, name="escpos:dummy")
+    printer = EscposPrinter(Phrase("in a test"), lambda: dummy, name="escpos:dummy")
     content = samples.content()
     assert printer.print_ticket(content) == "ticket printer in a test"
     data = dummy.output
@@ -151,7 +156,8 @@ def test_escpos_sends_text_as_raster_the_qr_natively_then_cuts() -> None:
 
 def test_escpos_on_58_mm_sends_384_dots_a_row() -> None:
     dummy = Dummy()
-    EscposPrinter("in a test", lambda: dummy, name="d", paper_mm=58).print_ticket(samples.content())
+    printer = EscposPrinter(Phrase("in a test"), lambda: dummy, name="d", paper_mm=58)
+    printer.print_ticket(samples.content())
     assert _raster_rows(dummy.output, 384 // 8) == _raster_height(samples.content(), 58)
 
 

@@ -15,10 +15,10 @@ from kiosk import cli as core_cli
 from kiosk.clock import FixedClock
 from kiosk.i18n import gettext_for
 from kiosk.queue import QueueService
-from kiosk.stats import stats
+from kiosk.stats import OPEN_DATA_COLUMNS, stats
 from printing import cli as printing_cli
 from printing.report_cli import add_report_commands
-from printing.report_csv import OPEN_DATA_COLUMNS, report_tables
+from printing.report_csv import report_tables
 from printing.report_pdf import CHART_TITLES, fmt_number, fmt_share, render_report
 from tests.core.test_stats import MONDAY, monday
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -17,11 +19,22 @@ from tests.conftest import make_service
 from ui.app import application
 from ui.feed import EventBridge
 
+WidgetT = TypeVar("WidgetT", bound=QWidget)
+
+
+def child(parent: QWidget, kind: type[WidgetT], name: str = "") -> WidgetT:
+    """The child widget of ``kind`` named ``name`` (the first of any name without one);
+    the test fails when there is none."""
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} named {name!r}"
+    return found
+
 
 class RecordingPrinter:
     """A printer that keeps what it was given (the PDF back end is tested in printing)."""
 
     name = "recording"
+    label = "the recording printer"
 
     def __init__(self) -> None:
         self.printed: list[TicketContent] = []
@@ -38,6 +51,7 @@ class BrokenPrinter:
     """A printer that has run out of paper."""
 
     name = "broken"
+    label = "the broken printer"
 
     def print_ticket(self, content: TicketContent) -> str:
         raise PrinterError("The ticket printer is out of paper.")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.queue import QueueService
-from tests.ui.conftest import RecordingPrinter
+from tests.ui.conftest import RecordingPrinter, child
 from tests.ui.test_kiosk_window import make_kiosk
 from ui.admin_exit import AdminExitDialog, GuardedWindow
 from ui.board import HallBoard
@@ -32,14 +33,14 @@ def staffed_queue(sqlite_queue: QueueService) -> QueueService:
 
 def tap(qtbot: QtBot, widget: QWidget, pos: QPoint | None = None) -> None:
     assert widget.isVisible() and widget.isEnabled(), widget.objectName()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())
 
 
 def open_admin_exit(qtbot: QtBot, window: GuardedWindow) -> AdminExitDialog:
     """Five taps in the top-left corner, as an admin does; the dialog once it has loaded."""
     assert window.admin_exit is not None
     for _ in range(5):
-        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
     dialog = window.admin_exit.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
@@ -72,9 +73,9 @@ def test_five_corner_taps_open_a_pin_pad_with_large_keys(
     window.resize(*size)  # the screen of a kiosk of that size
     assert window.admin_exit is not None
     for _ in range(4):
-        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
     assert window.admin_exit.dialog is None, "four taps are not enough"
-    qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
     dialog = window.admin_exit.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
@@ -178,7 +179,7 @@ def test_the_dialog_speaks_the_language_on_screen(
     cancel: str,
 ) -> None:
     window = make_kiosk(qtbot, staffed_queue, printer, fullscreen=True)
-    tap(qtbot, window.findChild(QPushButton, f"lang-{lang}"))  # a visitor's choice
+    tap(qtbot, child(window, QPushButton, f"lang-{lang}"))  # a visitor's choice
     dialog = open_admin_exit(qtbot, window)
     assert (dialog.title.text(), dialog.cancel_button.text()) == (title, cancel)
     assert dialog.language_buttons[lang].isChecked()

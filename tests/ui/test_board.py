@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk import schema
@@ -265,10 +266,10 @@ def test_a_full_hall_fits_the_screen_in_landscape_and_portrait(
         for part in parts:
             where = part.mapTo(board, part.rect().bottomRight())
             assert board.rect().contains(where), f"{part.objectName()} runs off a {size} screen"
-        for row in board.rows:
-            assert row.height() >= row.minimumSizeHint().height(), f"squeezed on {size}"
+        for recent in board.rows:
+            assert recent.height() >= recent.minimumSizeHint().height(), f"squeezed on {size}"
         assert board.call_desk.text() == board.call_desk.full_text  # the desk is never cut
-        assert all(row.desk.text() == row.desk.full_text for row in board.rows)
+        assert all(recent.desk.text() == recent.desk.full_text for recent in board.rows)
         assert board.call_number.font().pixelSize() >= 200
         loads = {s.code: s for s in queue.snapshot().services}
         names = {code: load.name["kk"] for code, load in loads.items()}
@@ -292,7 +293,7 @@ def test_a_fullscreen_board_is_not_closed_by_alt_f4_or_escape(
     board = HallBoard(queue, None, None, fullscreen=True, language_cycle_s=0)
     qtbot.addWidget(board)
     board.show()
-    qtbot.keyClick(board, Qt.Key.Key_Escape)
+    QTest.keyClick(board, Qt.Key.Key_Escape)
     board.close()  # what Alt+F4 asks for
     assert board.isVisible()
     assert board.admin_exit is not None

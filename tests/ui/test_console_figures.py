@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
+from kiosk.models import DeskState, TicketStatus
 from kiosk.queue import QueueService
 from tests.conftest import make_service
 from ui.app import application
-from ui.desk_console import DeskConsole
+from ui.desk_console import STATUS_NAMES, DeskConsole
+from ui.hall_models import DESK_STATES, DeskTableModel, ServiceTableModel
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
+from ui.sign_in import SignInPanel
 
 WAIT = 10_000
+
+
+def test_every_ticket_status_and_desk_state_has_a_name_to_show() -> None:
+    assert set(STATUS_NAMES) == set(TicketStatus)
+    assert set(DESK_STATES) == set(DeskState)
+
+
+def test_statuses_in_views_compare_and_serialise_as_their_strings(hall: QueueService) -> None:
+    issued = hall.issue("ENT-REG", lang="kk")
+    assert issued.ticket.status == TicketStatus.WAITING
+    assert str(issued.ticket.status) == f"{issued.ticket.status}" == "waiting"
+    assert json.loads(json.dumps(issued.ticket.to_dict()))["status"] == "waiting"
+    desk = hall.desk_queue("D1").desk
+    assert desk.state in set(DeskState)
+    assert json.loads(json.dumps(desk.to_dict()))["state"] == str(desk.state)
 
 
 @pytest.fixture
@@ -28,10 +48,10 @@ def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     service.close()
 
 
-def sign_in(qtbot: QtBot, panel: object, login: str) -> None:
-    panel.login.setText(login)  # type: ignore[attr-defined]
-    qtbot.keyClicks(panel.pin, "2468")  # type: ignore[attr-defined]
-    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+def sign_in(qtbot: QtBot, panel: SignInPanel, login: str) -> None:
+    panel.login.setText(login)
+    QTest.keyClicks(panel.pin, "2468")
+    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
 
 
 def reception(qtbot: QtBot, hall: QueueService, lang: str = "en") -> ReceptionConsole:
@@ -44,13 +64,10 @@ def reception(qtbot: QtBot, hall: QueueService, lang: str = "en") -> ReceptionCo
     return console
 
 
-def row(model: object, code: str) -> list[str]:
-    rows = [r.code for r in model.rows]  # type: ignore[attr-defined]
+def row(model: DeskTableModel | ServiceTableModel, code: str) -> list[str]:
+    rows = [r.code for r in model.rows]
     at = rows.index(code)
-    return [
-        str(model.data(model.index(at, c)))  # type: ignore[attr-defined]
-        for c in range(model.columnCount())  # type: ignore[attr-defined]
-    ]
+    return [str(model.data(model.index(at, c))) for c in range(model.columnCount())]
 
 
 def reload(qtbot: QtBot, console: ReceptionConsole) -> None:

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -17,6 +19,7 @@ from ui.desk_console import DeskConsole
 from ui.feed import EventBridge
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
+from ui.sign_in import SignInPanel
 
 WAIT = 10_000
 
@@ -36,10 +39,10 @@ def hall(store_url: str, clock: FixedClock) -> Iterator[QueueService]:
     service.close()
 
 
-def sign_in(qtbot: QtBot, panel: object, login: str, pin: str = "2468") -> None:
-    panel.login.setText(login)  # type: ignore[attr-defined]
-    qtbot.keyClicks(panel.pin, pin)  # type: ignore[attr-defined]
-    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+def sign_in(qtbot: QtBot, panel: SignInPanel, login: str, pin: str = "2468") -> None:
+    panel.login.setText(login)
+    QTest.keyClicks(panel.pin, pin)
+    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
 
 
 def desk(
@@ -55,9 +58,13 @@ def desk(
 
 
 def reception(
-    qtbot: QtBot, hall: QueueService, bridge: EventBridge, login: str = "rec"
+    qtbot: QtBot,
+    hall: QueueService,
+    bridge: EventBridge,
+    login: str = "rec",
+    printer: RecordingPrinter | None = None,
 ) -> ReceptionConsole:
-    console = ReceptionConsole(hall, bridge, RecordingPrinter(), lang="en")
+    console = ReceptionConsole(hall, bridge, printer or RecordingPrinter(), lang="en")
     qtbot.addWidget(console)
     console.show()
     sign_in(qtbot, console.sign_in, login)
@@ -69,7 +76,7 @@ def press(qtbot: QtBot, console: DeskConsole, action: str) -> None:
     button = console.buttons[action]
     # As a person would: wait until the console allows it (it refreshes in the background).
     qtbot.waitUntil(button.isEnabled, timeout=WAIT)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def desk_row(console: ReceptionConsole, code: str) -> list[str]:
@@ -118,7 +125,7 @@ def test_desk_actions_show_at_reception_within_a_feed_cycle(
     press(qtbot, officer, "complete")
     qtbot.waitUntil(lambda: officer.dialog.isVisible(), timeout=WAIT)
     officer.dialog.list.setCurrentRow(1)  # consultation only
-    qtbot.mouseClick(officer.dialog.ok_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(officer.dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk_row(front, "D1")[2] == "—", timeout=WAIT)
     assert hall.ticket(1).outcome == "consultation"
 
@@ -136,7 +143,7 @@ def test_desk_actions_show_at_reception_within_a_feed_cycle(
     codes = [dialog.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.list.count())]
     dialog.list.setCurrentRow(codes.index("LAND-1"))
     dialog.text.setText("bring the cadastral passport")
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service_row(front, "LAND-1")[1] == "1", timeout=WAIT)
     assert service_row(front, "ENT-REG")[1] == "0"
 
@@ -145,7 +152,7 @@ def test_desk_actions_show_at_reception_within_a_feed_cycle(
     qtbot.waitUntil(
         lambda: officer.dialog.isVisible() and officer.dialog is not dialog, timeout=WAIT
     )
-    qtbot.mouseClick(officer.dialog.ok_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(officer.dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk_row(front, "D1")[1] == "paused (Lunch)", timeout=WAIT)
     assert service_row(front, "ENT-REG")[5] == "1", "a paused desk is not counted as open"
     assert officer.buttons["pause"].text().startswith("Resume")
@@ -203,15 +210,15 @@ def test_scanner_input_finds_the_ticket_and_a_forged_code_is_refused(
     issued = hall.issue("ENT-SUP").ticket
     front = reception(qtbot, hall, bridge)
     with qtbot.waitSignal(front.ticket_found, timeout=WAIT) as found:
-        qtbot.keyClicks(front.find_field, issued.token)
-        qtbot.keyClick(front.find_field, Qt.Key.Key_Return)
+        QTest.keyClicks(front.find_field, issued.token)
+        QTest.keyClick(front.find_field, Qt.Key.Key_Return)
     assert found.args[0].id == issued.id
     assert "B-001" in front.found_label.text()
     assert front.ticket_buttons["cancel"].isEnabled()
     forged = issued.token[:-1] + ("A" if issued.token[-1] != "A" else "B")
     with qtbot.waitSignal(front.ticket_found, timeout=WAIT) as refused:
-        qtbot.keyClicks(front.find_field, forged)
-        qtbot.keyClick(front.find_field, Qt.Key.Key_Return)
+        QTest.keyClicks(front.find_field, forged)
+        QTest.keyClick(front.find_field, Qt.Key.Key_Return)
     assert refused.args == [None]
     assert "forged or altered" in front.message.text()
     assert not front.ticket_buttons["cancel"].isEnabled()
@@ -220,11 +227,12 @@ def test_scanner_input_finds_the_ticket_and_a_forged_code_is_refused(
 def test_reception_issues_cancels_and_moves_tickets(
     qtbot: QtBot, hall: QueueService, bridge: EventBridge
 ) -> None:
-    front = reception(qtbot, hall, bridge)
+    printer = RecordingPrinter()
+    front = reception(qtbot, hall, bridge, printer=printer)
     qtbot.waitUntil(lambda: front.issue_service.count() == 3, timeout=WAIT)
     front.issue_service.setCurrentIndex(front.issue_service.findData("LAND-1"))
     front.issue_reason.setCurrentIndex(front.issue_reason.findData("disability"))
-    qtbot.mouseClick(front.issue_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(front.issue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: front.found is not None, timeout=WAIT)
     ticket = hall.tickets()[-1]
     assert (ticket.display, ticket.priority_reason, ticket.source) == (
@@ -233,28 +241,28 @@ def test_reception_issues_cancels_and_moves_tickets(
         "reception",
     )
     assert front.issue_result.text() == "Issued L-001: 0 ahead"
-    qtbot.waitUntil(lambda: len(front.printer.printed) == 1, timeout=WAIT)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: len(printer.printed) == 1, timeout=WAIT)
     front.find_field.setText("A-999")
-    qtbot.keyClick(front.find_field, Qt.Key.Key_Return)
+    QTest.keyClick(front.find_field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "No ticket A-999" in front.message.text(), timeout=WAIT)
     front.find_field.setText("l-001")
-    qtbot.keyClick(front.find_field, Qt.Key.Key_Return)
+    QTest.keyClick(front.find_field, Qt.Key.Key_Return)
     qtbot.waitUntil(
         lambda: front.found is not None and front.found.display == "L-001", timeout=WAIT
     )
-    qtbot.mouseClick(front.ticket_buttons["move"], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(front.ticket_buttons["move"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: front.dialog.isVisible(), timeout=WAIT)
     codes = [
         front.dialog.list.item(i).data(Qt.ItemDataRole.UserRole)
         for i in range(front.dialog.list.count())
     ]
     front.dialog.list.setCurrentRow(codes.index("ENT-REG"))
-    qtbot.mouseClick(front.dialog.ok_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(front.dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: front.found is not None and front.found.service_code == "ENT-REG", timeout=WAIT
     )
     qtbot.waitUntil(lambda: service_row(front, "ENT-REG")[1] == "1", timeout=WAIT)
-    qtbot.mouseClick(front.ticket_buttons["cancel"], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(front.ticket_buttons["cancel"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service_row(front, "ENT-REG")[1] == "0", timeout=WAIT)
     assert hall.find("L-001").status == "cancelled"
 
@@ -267,7 +275,7 @@ def test_an_admin_closes_a_service_for_the_day(
     admin = reception(qtbot, hall, bridge, login="adm")
     admin.select_service("ENT-SUP")
     assert admin.close_service_button.isEnabled()
-    qtbot.mouseClick(admin.close_service_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(admin.close_service_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: service_row(admin, "ENT-SUP")[6] == "closed", timeout=WAIT)
     qtbot.waitUntil(lambda: service_row(clerk, "ENT-SUP")[6] == "closed", timeout=WAIT)
     assert pending_ops() >= 0
@@ -275,12 +283,12 @@ def test_an_admin_closes_a_service_for_the_day(
 
 
 def test_the_table_models_pass_qts_model_tests(
-    qtbot: QtBot, qtmodeltester: object, hall: QueueService, bridge: EventBridge
+    qtbot: QtBot, qtmodeltester: ModelTester, hall: QueueService, bridge: EventBridge
 ) -> None:
     hall.issue("ENT-REG")
     front = reception(qtbot, hall, bridge)
-    qtmodeltester.check(front.services_model)  # type: ignore[attr-defined]
-    qtmodeltester.check(front.desks_model)  # type: ignore[attr-defined]
+    qtmodeltester.check(front.services_model)
+    qtmodeltester.check(front.desks_model)
 
 
 def test_the_today_tab_shows_the_days_figures_and_charts(
@@ -316,8 +324,8 @@ def test_desk_and_reception_start_the_new_day_clean(
     qtbot.waitUntil(lambda: desk_row(front, "D1")[2] == "A-001", timeout=WAIT)
     assert service_row(front, "ENT-REG")[1] == "1"
     with qtbot.waitSignal(front.ticket_found, timeout=WAIT):
-        qtbot.keyClicks(front.find_field, monday.token)
-        qtbot.keyClick(front.find_field, Qt.Key.Key_Return)
+        QTest.keyClicks(front.find_field, monday.token)
+        QTest.keyClick(front.find_field, Qt.Key.Key_Return)
 
     clock.advance(days=1)
     tuesday = make_service(hall.store.url, clock)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -39,8 +40,8 @@ def fixed_console(qtbot: QtBot, queue: QueueService, code: str) -> DeskConsole:
     # As a person would: type the login and PIN, press the button; no desk picker shown.
     assert not console.sign_in.desk.isVisible()
     console.sign_in.login.setText("ofc1")
-    qtbot.keyClicks(console.sign_in.pin, "2468")
-    qtbot.mouseClick(console.sign_in.button, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(console.sign_in.pin, "2468")
+    QTest.mouseClick(console.sign_in.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: console.view is not None, timeout=WAIT)
     return console
 
@@ -56,9 +57,7 @@ def test_signing_in_at_a_fixed_desk_opens_it_for_the_officer(
     assert [e.desk_code for e in signed_in] == ["D2"]
 
 
-def test_every_call_at_a_fixed_desk_carries_the_officer(
-    qtbot: QtBot, hall: QueueService
-) -> None:
+def test_every_call_at_a_fixed_desk_carries_the_officer(qtbot: QtBot, hall: QueueService) -> None:
     hall.issue("ENT-REG", lang="kk")
     console = fixed_console(qtbot, hall, "D1")
     officer = console.staff
@@ -66,7 +65,7 @@ def test_every_call_at_a_fixed_desk_carries_the_officer(
     for action in ("call_next", "start"):
         button = console.buttons[action]
         qtbot.waitUntil(button.isEnabled, timeout=WAIT)
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not console.busy, timeout=WAIT)
     events = {e.kind: e for e in hall.events() if e.desk_code == "D1"}
     assert events["called"].staff_id == officer.id
@@ -81,8 +80,8 @@ def test_a_fixed_desk_that_does_not_exist_is_named_at_sign_in(
     qtbot.addWidget(console)
     console.show()
     console.sign_in.login.setText("ofc1")
-    qtbot.keyClicks(console.sign_in.pin, "2468")
-    qtbot.mouseClick(console.sign_in.button, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(console.sign_in.pin, "2468")
+    QTest.mouseClick(console.sign_in.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(console.sign_in.error.isVisible, timeout=WAIT)
     assert "D99" in console.sign_in.error.text()
     assert console.staff is None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +16,7 @@ from kiosk.clock import FixedClock
 from kiosk.queue import QueueService
 from kiosk.resources import resource_path
 from tests.conftest import make_service
+from tests.ui.conftest import child
 from ui.app import FONT_FAMILY, application
 from ui.board import HallBoard
 from ui.desk_console import DeskConsole
@@ -22,7 +24,7 @@ from ui.kiosk_window import KioskWindow
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
 from ui.theme import STYLE_SHEET
-from ui.widgets import MIN_TOUCH_PX, WrappingButton
+from ui.widgets import MIN_TOUCH_PX, TouchScrollArea, WrappingButton
 
 WAIT = 10_000
 
@@ -96,8 +98,8 @@ def test_a_list_longer_than_the_screen_says_there_is_more_below(
     qtbot: QtBot, demo: QueueService
 ) -> None:
     window = kiosk(qtbot, demo, 1080, 1080)
-    qtbot.mouseClick(window.findChild(QPushButton, "lang-ru"), Qt.MouseButton.LeftButton)
-    area = window.agencies.scroll_area
+    QTest.mouseClick(child(window, QPushButton, "lang-ru"), Qt.MouseButton.LeftButton)
+    area = child(window.agencies, TouchScrollArea)
     bar = area.verticalScrollBar()
     # Eight departments in two columns do not fit a 1080 px square.
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT)
@@ -105,7 +107,7 @@ def test_a_list_longer_than_the_screen_says_there_is_more_below(
     assert area.more.height() >= 72 and area.more.width() >= MIN_TOUCH_PX
     qtbot.waitUntil(bar.isVisible, timeout=WAIT)
     assert bar.width() >= 24, "a scroll bar a finger can find"
-    qtbot.mouseClick(area.more, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(area.more, Qt.MouseButton.LeftButton)
     assert bar.value() > 0
     bar.setValue(bar.maximum())
     assert not area.more.isVisible(), "nothing more below the last tile"

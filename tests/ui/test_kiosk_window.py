@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
 from kiosk.errors import StoreUnavailableError
 from kiosk.queue import QueueService
-from tests.ui.conftest import BrokenPrinter, RecordingPrinter
+from printing.printers import Printer
+from tests.ui.conftest import BrokenPrinter, RecordingPrinter, child
 from ui.app import application
 from ui.kiosk_window import KioskWindow
 from ui.ops import pending_ops
-from ui.widgets import MIN_TOUCH_PX, Tile
+from ui.widgets import MIN_TOUCH_PX, Tile, TouchScrollArea
+
+
+class KioskOptions(TypedDict, total=False):
+    idle_seconds: float
+    always_open: bool
+    fullscreen: bool
 
 
 def make_kiosk(
-    qtbot: QtBot, queue: QueueService, printer: object, **options: object
+    qtbot: QtBot, queue: QueueService, printer: Printer | None, **options: Unpack[KioskOptions]
 ) -> KioskWindow:
     application()
-    window = KioskWindow(queue, printer, terminal="K1", **options)  # type: ignore[arg-type]
+    window = KioskWindow(queue, printer, terminal="K1", **options)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -36,20 +46,13 @@ def tile(window: KioskWindow, name: str) -> Tile:
     return found[0]
 
 
-def button(window: QWidget, name: str) -> QPushButton:
-    """The push button of this object name (there must be one)."""
-    found = window.findChild(QPushButton, name)
-    assert found is not None, f"a button {name}"
-    return found
-
-
 def click(qtbot: QtBot, widget: QAbstractButton) -> None:
     assert widget.isVisible() and widget.isEnabled(), widget.accessibleName() or widget.text()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def take_ticket(qtbot: QtBot, window: KioskWindow, lang: str, agency: str, service: str) -> None:
-    click(qtbot, button(window, f"lang-{lang}"))
+    click(qtbot, child(window, QPushButton, f"lang-{lang}"))
     click(qtbot, tile(window, f"agency-{agency}"))
     click(qtbot, tile(window, f"service-{service}"))
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.ticket, timeout=10_000)
@@ -78,11 +81,11 @@ def test_a_double_tap_makes_one_ticket(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, button(window, "lang-en"))
+    click(qtbot, child(window, QPushButton, "lang-en"))
     click(qtbot, tile(window, "agency-ENT"))
     target = tile(window, "service-ENT-SUP")
-    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton)
     window.choose_service("ENT-SUP")  # a retried request after the tiles were disabled
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.ticket, timeout=10_000)
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=10_000)
@@ -94,7 +97,7 @@ def test_priority_with_a_reason_is_issued_first(
 ) -> None:
     sqlite_queue.issue("ENT-REG")
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, button(window, "lang-kk"))
+    click(qtbot, child(window, QPushButton, "lang-kk"))
     click(qtbot, tile(window, "agency-ENT"))
     click(qtbot, window.services.priority_toggle)
     reason = [
@@ -113,7 +116,7 @@ def test_a_department_without_an_open_desk_is_disabled_with_the_reason(
 ) -> None:
     sqlite_queue.close_desk("D3")  # the only desk of LAND
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, button(window, "lang-en"))
+    click(qtbot, child(window, QPushButton, "lang-en"))
     land = tile(window, "agency-LAND")
     assert not land.isEnabled()
     assert "No desk is open now" in land.texts()
@@ -125,7 +128,7 @@ def test_documents_and_queue_are_shown_before_the_visitor_queues(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, button(window, "lang-en"))
+    click(qtbot, child(window, QPushButton, "lang-en"))
     click(qtbot, tile(window, "agency-ENT"))
     assert "No queue" in tile(window, "service-ENT-REG").texts()
     click(qtbot, window.services.back_button)
@@ -166,10 +169,10 @@ def test_a_lost_store_shows_a_banner_and_recovers_by_itself(
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=10_000)
     assert "Please go to reception" in window.banner.text()
     assert "Ресепшн" in window.banner.text() or "ресепшн" in window.banner.text().lower()
-    assert not button(window, "lang-ru").isEnabled()
+    assert not child(window, QPushButton, "lang-ru").isEnabled()
     monkeypatch.setattr(sqlite_queue, "catalog", real_catalog)
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=10_000)
-    assert button(window, "lang-ru").isEnabled()
+    assert child(window, QPushButton, "lang-ru").isEnabled()
 
 
 def test_outside_opening_hours_the_kiosk_shows_the_hours(
@@ -191,7 +194,7 @@ def test_an_idle_kiosk_returns_to_the_start(
     qtbot: QtBot, sqlite_queue: QueueService, printer: RecordingPrinter
 ) -> None:
     window = make_kiosk(qtbot, sqlite_queue, printer, idle_seconds=0.3)
-    click(qtbot, button(window, "lang-en"))
+    click(qtbot, child(window, QPushButton, "lang-en"))
     assert window.stack.currentWidget() is window.agencies
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.languages, timeout=5_000)
 
@@ -250,10 +253,10 @@ def test_no_text_is_clipped_in_either_orientation(
         window.resize(width, height)
         qtbot.wait(20)
         assert visible_text_fits(window.languages) == []
-        click(qtbot, button(window, f"lang-{lang}"))
+        click(qtbot, child(window, QPushButton, f"lang-{lang}"))
         qtbot.wait(20)
         assert window.agencies.columns() == columns
-        viewport = window.agencies.scroll_area.viewport().width()
+        viewport = child(window.agencies, TouchScrollArea).viewport().width()
         for t in window.agencies.findChildren(Tile):
             assert t.height() >= MIN_TOUCH_PX
             assert t.geometry().right() < viewport, f"{t.accessibleName()} is cut at the right"
@@ -296,7 +299,7 @@ def test_the_whole_flow_speaks_the_visitors_language(
 ) -> None:
     sqlite_queue.issue("LAND-1")
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, button(window, f"lang-{lang}"))
+    click(qtbot, child(window, QPushButton, f"lang-{lang}"))
     assert window.agencies.title.text() == title
     land = tile(window, "agency-LAND").title_label.text()
     assert land == f"Land {lang}" if lang != "en" else "Land"

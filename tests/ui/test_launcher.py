@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.queue import QueueService
@@ -101,7 +101,7 @@ def test_the_kiosk_offers_only_the_terminals_languages(
         assert list(window.languages.buttons) == ["ru", "en"]
 
 
-def test_the_window_tests_run_in_kezek_s_own_look(qapp: Any) -> None:
+def test_the_window_tests_run_in_kezek_s_own_look(qapp: QApplication) -> None:
     from ui.app import FONT_FAMILY
     from ui.theme import STYLE_SHEET
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FixedClock
@@ -30,8 +31,8 @@ def wrong_pin(qtbot: QtBot, console: DeskConsole) -> str:
     panel = console.sign_in
     panel.error.hide()
     panel.login.setText("ofc1")
-    qtbot.keyClicks(panel.pin, "0000")
-    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(panel.pin, "0000")
+    QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.error.isVisible() and not panel.busy, timeout=WAIT)
     return panel.error.text()
 

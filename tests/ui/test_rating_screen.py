@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.queue import QueueService
-from tests.ui.conftest import RecordingPrinter
-from tests.ui.test_kiosk_window import button, click, make_kiosk
+from tests.ui.conftest import RecordingPrinter, child
+from tests.ui.test_kiosk_window import click, make_kiosk
 from ui.widgets import Tile
 
 WAIT = 10_000
@@ -25,18 +27,18 @@ def test_a_visitor_types_the_number_taps_stars_and_a_reason(
 ) -> None:
     display = served(sqlite_queue)
     window = make_kiosk(qtbot, sqlite_queue, printer)
-    click(qtbot, button(window, "rateVisit"))
+    click(qtbot, child(window, QPushButton, "rateVisit"))
     screen = window.rating
     assert window.stack.currentWidget() is screen
-    click(qtbot, button(screen, "rating-lang-en"))
+    click(qtbot, child(screen, QPushButton, "rating-lang-en"))
     assert screen.title.text() == "Rate your visit"
     for key in ("A", "0", "0", "1"):
-        click(qtbot, button(screen, f"key-{key}"))
+        click(qtbot, child(screen, QPushButton, f"key-{key}"))
     assert screen.code.text() == display == "A-001"
-    click(qtbot, button(screen, "key-ok"))
+    click(qtbot, child(screen, QPushButton, "key-ok"))
     qtbot.waitUntil(lambda: screen.step == "stars", timeout=WAIT)
     assert screen.prompt.text() == "How was your visit with ticket A-001?"
-    click(qtbot, button(screen, "stars-2"))
+    click(qtbot, child(screen, QPushButton, "stars-2"))
     chips = [t for t in screen.findChildren(Tile) if t.isVisible()]
     assert {t.accessibleName() for t in chips} >= {"reason-waited_too_long", "reason-rude"}
     waited = next(t for t in chips if t.accessibleName() == "reason-waited_too_long")
@@ -55,15 +57,15 @@ def test_a_scanned_code_is_read_and_a_second_rating_is_refused_politely(
     window = make_kiosk(qtbot, sqlite_queue, printer)
     window.show_rating()
     screen = window.rating
-    qtbot.keyClicks(screen.code, token)
-    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    QTest.keyClicks(screen.code, token)
+    QTest.keyClick(screen.code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.step == "stars", timeout=WAIT)
-    click(qtbot, button(screen, "stars-5"))
+    click(qtbot, child(screen, QPushButton, "stars-5"))
     click(qtbot, screen.send_button)
     qtbot.waitUntil(lambda: screen.step == "thanks", timeout=WAIT)
     window.show_rating()
-    qtbot.keyClicks(screen.code, token)
-    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    QTest.keyClicks(screen.code, token)
+    QTest.keyClick(screen.code, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.notice.isVisible(), timeout=WAIT)
     assert screen.step == "ticket"
     assert "A-001" in screen.notice.text()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
 
 from printing.printers import PrinterError, open_printer, register_backend
 from printing.ticket_raster import render_image
@@ -15,7 +15,7 @@ from tests.printing import samples
 from ui.system_printer import SystemPrinter, system_printer
 
 
-def test_system_specs_name_the_queue_or_the_default(qapp: Any) -> None:
+def test_system_specs_name_the_queue_or_the_default(qapp: QApplication) -> None:
     register_backend("system", system_printer)
     named = open_printer("system:Kiosk_TM20")
     assert isinstance(named, SystemPrinter) and named.queue == "Kiosk_TM20"
@@ -25,7 +25,7 @@ def test_system_specs_name_the_queue_or_the_default(qapp: Any) -> None:
     assert default.paper_mm == 58
 
 
-def test_an_unknown_system_printer_is_named_in_the_error(qapp: Any) -> None:
+def test_an_unknown_system_printer_is_named_in_the_error(qapp: QApplication) -> None:
     printer = SystemPrinter("kezek-no-such-printer")
     with pytest.raises(PrinterError) as caught:
         printer.print_ticket(samples.content())
@@ -35,7 +35,7 @@ def test_an_unknown_system_printer_is_named_in_the_error(qapp: Any) -> None:
     )
 
 
-def test_the_system_printer_draws_a_roll_sized_page(qapp: Any, tmp_path: Path) -> None:
+def test_the_system_printer_draws_a_roll_sized_page(qapp: QApplication, tmp_path: Path) -> None:
     target = tmp_path / "qt.pdf"
     qprinter = QPrinter(QPrinter.PrinterMode.HighResolution)
     qprinter.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
