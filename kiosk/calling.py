@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Table, Update, and_, bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from kiosk import desks, event_log
 from kiosk.clock import local_day
 from kiosk.core import Core, display
-from kiosk.errors import InvalidTransitionError, QueueRuleError
+from kiosk.errors import InvalidTransitionError, QueueRuleError, UnknownDeskError
 from kiosk.i18n import N_, Phrase, one_of
 from kiosk.models import (
     CURRENT_STATUSES,
@@ -23,7 +23,7 @@ from kiosk.models import (
     Ticket,
     TicketStatus,
 )
-from kiosk.read_models import queue_order, view
+from kiosk.read_models import view
 from kiosk.views import TicketView
 from kiosk.words import ACTION_WORDS, STATUS_WORDS, status_word
 
@@ -65,28 +65,101 @@ def require(ticket: Ticket, allowed: Iterable[TicketStatus], action: str) -> Non
 # -- calling ---------------------------------------------------------------------------------
 
 
-def call_next(core: Core, desk_code: str) -> TicketView | None:
-    """Call the next waiting ticket for this desk, or return None when none waits."""
-    with core.write() as s:
-        hall = core.hall_info(s)
-        desk = core.desk(s, desk_code, lock=True)
-        ensure_can_call(core, s, desk)
-        service_ids = core.desk_service_ids(s, desk)
-        now = core.clock()
-        waiting = select(Ticket).where(
-            Ticket.status == TicketStatus.WAITING,
-            Ticket.service_id.in_(service_ids),
-            Ticket.day == local_day(now, hall.zone),
+_TICKET = cast(Table, Ticket.__table__)
+_DESK = cast(Table, Desk.__table__)
+_CURRENT = (
+    select(_TICKET.c.id)
+    .where(_TICKET.c.desk_id == _DESK.c.id, _TICKET.c.status.in_(CURRENT_STATUSES))
+    .limit(1)
+    .scalar_subquery()
+)
+# The desk, locked (SQLite: the immediate transaction), with its current ticket if any.
+_CALLING_DESK = (
+    select(
+        _DESK.c.id,
+        _DESK.c.code,
+        _DESK.c.state,
+        _DESK.c.pause_reason,
+        _DESK.c.priority_streak,
+        _DESK.c.staff_id,
+        _CURRENT.label("current_id"),
+    )
+    .where(_DESK.c.code == bindparam("code"), _DESK.c.active)
+    .with_for_update(of=_DESK)
+)
+
+
+def _take_next(core: Core, service_ids: tuple[int, ...], day: date, streak_reached: bool) -> Update:
+    """Mark the head of the desk's queue called, in one statement that returns it."""
+    waiting = (
+        _TICKET.c.status == TicketStatus.WAITING,
+        _TICKET.c.service_id.in_(service_ids),
+        _TICKET.c.day == day,
+    )
+    order: list[Any] = [_TICKET.c.priority.desc(), _TICKET.c.queued_at, _TICKET.c.id]
+    if streak_reached:
+        # After max_priority_streak priority calls in a row, a normal ticket that has
+        # waited longer than the head of the queue goes first (the earliest of them).
+        head_queued_at = (
+            select(_TICKET.c.queued_at).where(*waiting).order_by(*order).limit(1)
+        ).scalar_subquery()
+        older_normal = and_(_TICKET.c.priority == 0, _TICKET.c.queued_at < head_queued_at)
+        order.insert(0, case((older_normal, 0), else_=1))
+    head = select(_TICKET.c.id).where(*waiting).order_by(*order).limit(1)
+    if not core.store.is_sqlite:
+        # Desks contending for the head of one queue each take a different row at
+        # once instead of waiting on one another (SQLite: BEGIN IMMEDIATE serialises).
+        head = head.with_for_update(skip_locked=True)
+    return (
+        update(_TICKET)
+        .where(_TICKET.c.id == head.scalar_subquery(), _TICKET.c.status == TicketStatus.WAITING)
+        .values(
+            status=TicketStatus.CALLED,
+            desk_id=bindparam("desk_id"),
+            called_at=bindparam("now"),
+            started_at=None,
+            finished_at=None,
+            recalls=0,
         )
-        ticket = _first(core, s, waiting.order_by(*queue_order()))
-        if ticket is None:
+        .returning(*_TICKET.c)
+    )
+
+
+def call_next(core: Core, desk_code: str) -> TicketView | None:
+    """Call the next waiting ticket for this desk, or return None when none waits.
+
+    At most four statements: the desk with its current ticket, the UPDATE that takes the
+    head of the queue, the desk's priority streak when it changes, and the event.
+    """
+    hall = core.hall_info()
+    with core.write() as s:
+        found = s.execute(_CALLING_DESK, {"code": desk_code}).first()
+        if found is None:
+            raise UnknownDeskError(desk_code)
+        if found.state == DeskState.PAUSED or found.current_id is not None:
+            ensure_can_call(core, s, core.desk(s, desk_code, lock=True))
+        now = core.clock()
+        service_ids = core.meta().desk_services.get(found.id, ())
+        if not service_ids:
             return None
-        if ticket.priority > 0 and desk.priority_streak >= hall.max_priority_streak:
-            older = waiting.where(Ticket.priority == 0, Ticket.queued_at < ticket.queued_at)
-            ticket = _first(core, s, older.order_by(Ticket.queued_at, Ticket.id)) or ticket
-        _take(core, s, ticket, desk, now)
+        streak_reached = found.priority_streak >= hall.max_priority_streak
+        take = _take_next(core, service_ids, local_day(now, hall.zone), streak_reached)
+        row = s.execute(take, {"desk_id": found.id, "now": now}).first()
+        if row is None:
+            return None
+        ticket = Ticket(**row._asdict())
+        desk = Desk(id=found.id, code=found.code, staff_id=found.staff_id)
+        streak = found.priority_streak + 1 if ticket.priority > 0 else 0
+        opens = found.state == DeskState.CLOSED
+        if streak != found.priority_streak or opens:
+            changes: dict[str, Any] = {"priority_streak": streak}
+            if opens:
+                changes.update(state=DeskState.OPEN, pause_reason=None, state_since=now)
+            s.execute(update(_DESK).where(_DESK.c.id == found.id).values(**changes))
+        if opens:
+            event_log.record(core, s, EventKind.DESK_OPENED, desk=desk, reason=None)
         event_log.record(core, s, EventKind.CALLED, ticket, desk)
-        return view(core, s, ticket)
+    return view(core, None, ticket)
 
 
 def call(core: Core, desk_code: str, ticket_id: int, *, reason: str) -> TicketView:
@@ -135,14 +208,6 @@ def ensure_can_call(core: Core, s: Session, desk: Desk) -> None:
             ticket=display(current),
             status=status_word(current.status),
         )
-
-
-def _first(core: Core, s: Session, query: Select[Ticket]) -> Ticket | None:
-    if not core.store.is_sqlite:
-        # Desks contending for the head of one queue each take a different row at
-        # once instead of waiting on one another (SQLite: BEGIN IMMEDIATE serialises).
-        query = query.with_for_update(skip_locked=True)
-    return s.scalars(query.limit(1)).first()
 
 
 def _take(core: Core, s: Session, ticket: Ticket, desk: Desk, now: datetime) -> None:

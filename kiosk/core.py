@@ -50,6 +50,28 @@ class HallInfo:
     hours: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class ServiceMeta:
+    """What the rules need of a service that only a hall file changes."""
+
+    id: int
+    code: str
+    agency_code: str
+    prefix: str
+    default_service_min: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class HallMeta:
+    """Services and desks as the hall file set them, cached beside ``HallInfo``."""
+
+    services: dict[int, ServiceMeta]
+    by_code: dict[str, ServiceMeta]  # active services only
+    desk_services: dict[int, tuple[int, ...]]  # desk id -> active service ids
+    desk_codes: dict[int, str]
+
+
 def display(ticket: Ticket) -> str:
     """A ticket's number as visitors read it."""
     return format_number(ticket.prefix, ticket.number)
@@ -63,8 +85,8 @@ class Core:
         self.clock = clock
         self._hall: HallInfo | None = None
         self._hall_read_at = 0.0
-        self._codes: dict[int, tuple[str, str]] = {}
-        self._desk_codes: dict[int, str] = {}
+        self._meta: HallMeta | None = None
+        self._meta_read_at = 0.0
         # The business day this terminal last found no earlier day left open.
         self.days_closed_before: date | None = None
 
@@ -97,8 +119,52 @@ class Core:
         return self._hall
 
     def forget_hall(self) -> None:
-        """The hall file changed: read its settings again on next use."""
+        """The hall file changed: read its settings, services and desks again on next use."""
         self._hall = None
+        self._meta = None
+
+    def meta(self, session: Session | None = None, *, fresh: bool = False) -> HallMeta:
+        """Services and desks of the hall (re-read every few seconds, or when ``fresh``)."""
+        stale = time.monotonic() - self._meta_read_at > HALL_CACHE_SECONDS
+        if self._meta is None or stale or fresh:
+            if session is None:
+                with self.store.read() as s:
+                    return self.meta(s, fresh=fresh)
+            services = {
+                sid: ServiceMeta(sid, code, agency, prefix, default_min, active)
+                for sid, code, agency, prefix, default_min, active in session.execute(
+                    select(
+                        Service.id,
+                        Service.code,
+                        Agency.code,
+                        Service.prefix,
+                        Service.default_service_min,
+                        Service.active,
+                    ).join(Agency, Agency.id == Service.agency_id)
+                )
+            }
+            desk_services: dict[int, list[int]] = {}
+            for desk_id, service_id in session.execute(
+                select(DeskService.desk_id, DeskService.service_id)
+                .join(Service, Service.id == DeskService.service_id)
+                .where(Service.active)
+            ):
+                desk_services.setdefault(desk_id, []).append(service_id)
+            self._meta = HallMeta(
+                services=services,
+                by_code={m.code: m for m in services.values() if m.active},
+                desk_services={d: tuple(ids) for d, ids in desk_services.items()},
+                desk_codes={i: code for i, code in session.execute(select(Desk.id, Desk.code))},
+            )
+            self._meta_read_at = time.monotonic()
+        return self._meta
+
+    def service_meta(self, code: str) -> ServiceMeta:
+        """An active service's settings by code, or ``UnknownServiceError``."""
+        found = self.meta().by_code.get(code) or self.meta(fresh=True).by_code.get(code)
+        if found is None:
+            raise UnknownServiceError(code)
+        return found
 
     def today(self, session: Session | None = None) -> date:
         """The hall's current business day."""
@@ -108,29 +174,25 @@ class Core:
     def write(self) -> Iterator[Session]:
         """A use-case's write transaction, after closing any business day left open."""
         service_days.close_past_days(self)
+        self.meta()  # read before the write, never inside it
         with self.store.write() as s:
             yield s
 
     # -- codes (they never change once given) ----------------------------------------------
 
-    def service_codes(self, s: Session, service_id: int) -> tuple[str, str]:
-        """A service's code and its agency's code, from a cache (codes never change)."""
-        if service_id not in self._codes:
-            rows = s.execute(
-                select(Service.id, Service.code, Agency.code).join(
-                    Agency, Agency.id == Service.agency_id
-                )
-            )
-            self._codes = {sid: (code, agency) for sid, code, agency in rows}
-        return self._codes[service_id]
+    def service_codes(self, s: Session | None, service_id: int) -> tuple[str, str]:
+        """A service's code and its agency's code (codes never change)."""
+        found = self.meta(s).services.get(service_id)
+        if found is None:
+            found = self.meta(s, fresh=True).services[service_id]
+        return found.code, found.agency_code
 
-    def desk_code(self, s: Session, desk_id: int | None) -> str | None:
-        """A desk's code, from a cache."""
+    def desk_code(self, s: Session | None, desk_id: int | None) -> str | None:
+        """A desk's code (codes never change)."""
         if desk_id is None:
             return None
-        if desk_id not in self._desk_codes:
-            self._desk_codes = {i: code for i, code in s.execute(select(Desk.id, Desk.code))}
-        return self._desk_codes[desk_id]
+        code = self.meta(s).desk_codes.get(desk_id)
+        return code if code is not None else self.meta(s, fresh=True).desk_codes[desk_id]
 
     # -- lookups -------------------------------------------------------------------------
 

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Insert, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.i18n import Phrase
 from kiosk.models import Desk, Event, EventKind, Staff, Ticket
+from kiosk.store import EVENT_LOCK_KEY, NOTIFY_CHANNEL
 from kiosk.views import format_number
 
 if TYPE_CHECKING:
     from kiosk.core import Core
+
+_TABLE = cast(Table, Event.__table__)
+_COLUMNS = ("at", "kind", "ticket_id", "desk_id", "staff_id", "data")
+_SQLITE_INSERT = insert(_TABLE)
+# PostgreSQL: the event lock and the NOTIFY ride in the insert itself, one round trip. The
+# lock (held to commit) is taken before the row draws its id, so event ids become visible
+# in id order and a follower reading "after the last id seen" never skips one; the
+# notification is delivered at commit, and repeats within a transaction fold into one.
+_PG_INSERT = insert(_TABLE).from_select(
+    list(_COLUMNS),
+    select(*(bindparam(c, type_=_TABLE.c[c].type) for c in _COLUMNS)).select_from(
+        select(
+            func.pg_advisory_xact_lock(EVENT_LOCK_KEY).label("locked"),
+            func.pg_notify(NOTIFY_CHANNEL, "").label("notified"),
+        ).subquery()
+    ),
+)
+
+
+def _statement(core: Core) -> Insert:
+    return _SQLITE_INSERT if core.store.is_sqlite else _PG_INSERT
 
 
 def record(
@@ -47,16 +70,16 @@ def record(
         staff_id: int | None = staff.id
     else:
         staff_id = desk.staff_id if desk is not None and credit_desk_staff else None
-    core.store.lock_events(s)
-    s.add(
-        Event(
-            at=core.clock(),
-            kind=kind,
-            ticket_id=ticket.id if ticket else None,
-            desk_id=desk.id if desk else None,
-            staff_id=staff_id,
-            data={k: v for k, v in data.items() if v is not None},
-        )
+    s.execute(
+        _statement(core),
+        {
+            "at": core.clock(),
+            "kind": str(kind),
+            "ticket_id": ticket.id if ticket else None,
+            "desk_id": desk.id if desk else None,
+            "staff_id": staff_id,
+            "data": {k: v for k, v in data.items() if v is not None},
+        },
     )
 
 

@@ -49,8 +49,8 @@ def queue_order() -> tuple[Any, ...]:
     return (Ticket.priority.desc(), Ticket.queued_at, Ticket.id)
 
 
-def view(core: Core, s: Session, ticket: Ticket) -> TicketView:
-    """A ticket as every terminal sees it, with its signed QR token."""
+def view(core: Core, s: Session | None, ticket: Ticket) -> TicketView:
+    """A ticket as every terminal sees it, with its signed QR token (``s``: for cache misses)."""
     # Codes come from caches: a view costs no query inside a write transaction.
     service_code, agency_code = core.service_codes(s, ticket.service_id)
     display = ticket_display(ticket)
