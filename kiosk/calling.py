@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, Update, and_, bindparam, case, select, update
@@ -89,12 +89,12 @@ _CALLING_DESK = (
 )
 
 
-def _take_next(core: Core, service_ids: tuple[int, ...], day: date, streak_reached: bool) -> Update:
+def _take_next(skip_locked: bool, streak_reached: bool) -> Update:
     """Mark the head of the desk's queue called, in one statement that returns it."""
     waiting = (
         _TICKET.c.status == TicketStatus.WAITING,
-        _TICKET.c.service_id.in_(service_ids),
-        _TICKET.c.day == day,
+        _TICKET.c.service_id.in_(bindparam("service_ids", expanding=True)),
+        _TICKET.c.day == bindparam("b_day", type_=_TICKET.c.day.type),
     )
     order: list[Any] = [_TICKET.c.priority.desc(), _TICKET.c.queued_at, _TICKET.c.id]
     if streak_reached:
@@ -106,7 +106,7 @@ def _take_next(core: Core, service_ids: tuple[int, ...], day: date, streak_reach
         older_normal = and_(_TICKET.c.priority == 0, _TICKET.c.queued_at < head_queued_at)
         order.insert(0, case((older_normal, 0), else_=1))
     head = select(_TICKET.c.id).where(*waiting).order_by(*order).limit(1)
-    if not core.store.is_sqlite:
+    if skip_locked:
         # Desks contending for the head of one queue each take a different row at
         # once instead of waiting on one another (SQLite: BEGIN IMMEDIATE serialises).
         head = head.with_for_update(skip_locked=True)
@@ -115,7 +115,7 @@ def _take_next(core: Core, service_ids: tuple[int, ...], day: date, streak_reach
         .where(_TICKET.c.id == head.scalar_subquery(), _TICKET.c.status == TicketStatus.WAITING)
         .values(
             status=TicketStatus.CALLED,
-            desk_id=bindparam("desk_id"),
+            desk_id=bindparam("b_desk_id"),
             called_at=bindparam("now"),
             started_at=None,
             finished_at=None,
@@ -123,6 +123,14 @@ def _take_next(core: Core, service_ids: tuple[int, ...], day: date, streak_reach
         )
         .returning(*_TICKET.c)
     )
+
+
+# Prepared once per store kind (SQLite: no row locks) and streak state.
+_TAKE_NEXT = {
+    (skip_locked, streak): _take_next(skip_locked, streak)
+    for skip_locked in (False, True)
+    for streak in (False, True)
+}
 
 
 def call_next(core: Core, desk_code: str) -> TicketView | None:
@@ -133,7 +141,8 @@ def call_next(core: Core, desk_code: str) -> TicketView | None:
     """
     hall = core.hall_info()
     with core.write() as s:
-        found = s.execute(_CALLING_DESK, {"code": desk_code}).first()
+        conn = s.connection()
+        found = conn.execute(_CALLING_DESK, {"code": desk_code}).first()
         if found is None:
             raise UnknownDeskError(desk_code)
         if found.state == DeskState.PAUSED or found.current_id is not None:
@@ -143,8 +152,16 @@ def call_next(core: Core, desk_code: str) -> TicketView | None:
         if not service_ids:
             return None
         streak_reached = found.priority_streak >= hall.max_priority_streak
-        take = _take_next(core, service_ids, local_day(now, hall.zone), streak_reached)
-        row = s.execute(take, {"desk_id": found.id, "now": now}).first()
+        take = _TAKE_NEXT[not core.store.is_sqlite, streak_reached]
+        row = conn.execute(
+            take,
+            {
+                "service_ids": list(service_ids),
+                "b_day": local_day(now, hall.zone),
+                "b_desk_id": found.id,
+                "now": now,
+            },
+        ).first()
         if row is None:
             return None
         ticket = Ticket(**row._asdict())
@@ -155,7 +172,7 @@ def call_next(core: Core, desk_code: str) -> TicketView | None:
             changes: dict[str, Any] = {"priority_streak": streak}
             if opens:
                 changes.update(state=DeskState.OPEN, pause_reason=None, state_since=now)
-            s.execute(update(_DESK).where(_DESK.c.id == found.id).values(**changes))
+            conn.execute(update(_DESK).where(_DESK.c.id == found.id).values(**changes))
         if opens:
             event_log.record(core, s, EventKind.DESK_OPENED, desk=desk, reason=None)
         event_log.record(core, s, EventKind.CALLED, ticket, desk)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Table, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from kiosk.models import Desk, DeskService, DeskState, Service, Ticket, TicketStatus
@@ -20,22 +20,61 @@ SERVICE_TIME_MIN_SAMPLES = 3
 SERVICE_TIME_WINDOW = timedelta(days=14)
 
 
-def _recent_spans_query(service_id: int, now: datetime) -> Any:
-    return (
-        select(Ticket.called_at, Ticket.finished_at)
-        .where(
-            Ticket.service_id == service_id,
-            Ticket.finished_at > now - SERVICE_TIME_WINDOW,
-            Ticket.status == TicketStatus.DONE,
-        )
-        .order_by(Ticket.finished_at.desc())
-        .limit(SERVICE_TIME_SAMPLES)
+_TICKET = cast(Table, Ticket.__table__)
+_DESK = cast(Table, Desk.__table__)
+_DESK_SERVICE = cast(Table, DeskService.__table__)
+# Prepared once: a kiosk issues all day, and building a query costs more than running it.
+_RECENT_SPANS = (
+    select(_TICKET.c.called_at, _TICKET.c.finished_at)
+    .where(
+        _TICKET.c.service_id == bindparam("service_id"),
+        _TICKET.c.finished_at > bindparam("since"),
+        _TICKET.c.status == TicketStatus.DONE,
     )
+    .order_by(_TICKET.c.finished_at.desc())
+    .limit(SERVICE_TIME_SAMPLES)
+)
+_AHEAD = (
+    select(func.count())
+    .where(
+        _TICKET.c.status == TicketStatus.WAITING,
+        _TICKET.c.service_id == bindparam("service_id"),
+        _TICKET.c.day == bindparam("day"),
+        _TICKET.c.id != bindparam("id"),
+        or_(
+            _TICKET.c.priority > bindparam("priority"),
+            and_(
+                _TICKET.c.priority == bindparam("priority"),
+                or_(
+                    _TICKET.c.queued_at < bindparam("queued_at"),
+                    and_(
+                        _TICKET.c.queued_at == bindparam("queued_at"),
+                        _TICKET.c.id < bindparam("id"),
+                    ),
+                ),
+            ),
+        ),
+    )
+    .scalar_subquery()
+)
+_OPEN_DESKS = (
+    select(func.count())
+    .select_from(_DESK_SERVICE.join(_DESK, _DESK.c.id == _DESK_SERVICE.c.desk_id))
+    .where(
+        _DESK_SERVICE.c.service_id == bindparam("service_id"),
+        _DESK.c.active,
+        _DESK.c.state == DeskState.OPEN,
+    )
+    .scalar_subquery()
+)
+_POSITION = select(_AHEAD, _OPEN_DESKS)
 
 
 def recent_service_min(s: Session, service_id: int, default_min: float, now: datetime) -> float:
     """Minutes a recent visit to a service took, else ``default_min``."""
-    rows = s.execute(_recent_spans_query(service_id, now)).all()
+    rows = s.connection().execute(
+        _RECENT_SPANS, {"service_id": service_id, "since": now - SERVICE_TIME_WINDOW}
+    )
     spans = [(f - c).total_seconds() / 60 for c, f in rows if c is not None and f is not None]
     if len(spans) < SERVICE_TIME_MIN_SAMPLES:
         return float(default_min)
@@ -59,33 +98,20 @@ def position(core: Core, s: Session, ticket: Ticket) -> tuple[int, int]:
     """
     if ticket.status != TicketStatus.WAITING:
         return 0, 0
-    ahead_query = select(func.count()).where(
-        Ticket.status == TicketStatus.WAITING,
-        Ticket.service_id == ticket.service_id,
-        Ticket.day == ticket.day,
-        Ticket.id != ticket.id,
-        or_(
-            Ticket.priority > ticket.priority,
-            and_(
-                Ticket.priority == ticket.priority,
-                or_(
-                    Ticket.queued_at < ticket.queued_at,
-                    and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
-                ),
-            ),
-        ),
-    )
-    desks_query = (
-        select(func.count())
-        .select_from(DeskService)
-        .join(Desk, Desk.id == DeskService.desk_id)
-        .where(
-            DeskService.service_id == ticket.service_id,
-            Desk.active,
-            Desk.state == DeskState.OPEN,
+    row = (
+        s.connection()
+        .execute(
+            _POSITION,
+            {
+                "service_id": ticket.service_id,
+                "day": ticket.day,
+                "id": ticket.id,
+                "priority": ticket.priority,
+                "queued_at": ticket.queued_at,
+            },
         )
+        .one()
     )
-    row = s.execute(select(ahead_query.scalar_subquery(), desks_query.scalar_subquery())).one()
     ahead, desks = int(row[0] or 0), int(row[1] or 0)
     meta = core.meta(s).services[ticket.service_id]
     avg = recent_service_min(s, ticket.service_id, meta.default_service_min, core.clock())

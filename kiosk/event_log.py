@@ -70,7 +70,7 @@ def record(
         staff_id: int | None = staff.id
     else:
         staff_id = desk.staff_id if desk is not None and credit_desk_staff else None
-    s.execute(
+    s.connection().execute(
         _statement(core),
         {
             "at": core.clock(),

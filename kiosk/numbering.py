@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -126,7 +126,7 @@ def _issue(
             origin_id=None,
         )
         values = {c: getattr(ticket, c) for c in _TICKET_COLUMNS}
-        ticket.id = s.execute(_INSERT_TICKET, values).scalar_one_or_none()  # type: ignore[assignment]
+        ticket.id = s.connection().execute(_INSERT_TICKET, values).scalar_one_or_none()  # type: ignore[assignment]
         if ticket.id is None:
             _refuse(core, s, service_code, day)
         ahead, wait = estimates.position(core, s, ticket)
@@ -168,17 +168,30 @@ def _refuse(core: Core, s: Session, service_code: str, day: date) -> NoReturn:
     raise _StaleServiceError(service_code)
 
 
+_COUNTER = cast(Table, DayCounter.__table__)
+
+
+def _counter_upsert(insert: Any) -> Any:
+    return (
+        insert(_COUNTER)
+        .values(
+            day=bindparam("b_day", type_=_COUNTER.c.day.type),
+            prefix=bindparam("b_prefix", type_=_COUNTER.c.prefix.type),
+            last=1,
+        )
+        .on_conflict_do_update(
+            index_elements=[_COUNTER.c.day, _COUNTER.c.prefix],
+            set_={"last": _COUNTER.c.last + 1},
+        )
+        .returning(_COUNTER.c.last)
+    )
+
+
+_NEXT_NUMBER = {"sqlite": _counter_upsert(sqlite_insert), "postgresql": _counter_upsert(pg_insert)}
+
+
 def next_number(core: Core, s: Session, day: date, prefix: str) -> int:
     """Claim the next number of ``prefix`` on ``day``: one atomic upsert of its counter."""
-    insert = sqlite_insert if core.store.is_sqlite else pg_insert
-    stmt = (
-        insert(DayCounter)
-        .values(day=day, prefix=prefix, last=1)
-        .on_conflict_do_update(
-            index_elements=[DayCounter.day, DayCounter.prefix],
-            set_={"last": DayCounter.last + 1},
-        )
-        .returning(DayCounter.last)
-    )
-    number: int = s.execute(stmt).scalar_one()
+    stmt = _NEXT_NUMBER[core.store.dialect]
+    number: int = s.connection().execute(stmt, {"b_day": day, "b_prefix": prefix}).scalar_one()
     return number
