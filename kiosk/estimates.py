@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select
+from sqlalchemy import Integer, Table, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from kiosk.models import Desk, DeskService, DeskState, Service, Ticket, TicketStatus
+from kiosk.models import Desk, DeskService, DeskState, Service, Ticket, TicketStatus, UTCDateTime
 
 if TYPE_CHECKING:
     from kiosk.core import Core
@@ -67,7 +68,30 @@ _OPEN_DESKS = (
     )
     .scalar_subquery()
 )
-_POSITION = select(_AHEAD, _OPEN_DESKS)
+# One round trip: the recent service times, then one row with the people ahead and the
+# open desks (the spans' columns come first, so that their types decide the result's).
+_RECENT = _RECENT_SPANS.subquery()
+_POSITION = union_all(
+    select(
+        _RECENT.c.called_at,
+        _RECENT.c.finished_at,
+        literal(None, Integer).label("ahead"),
+        literal(None, Integer).label("desks"),
+    ),
+    select(
+        literal(None, UTCDateTime),
+        literal(None, UTCDateTime),
+        _AHEAD,
+        _OPEN_DESKS,
+    ),
+)
+
+
+def _average_min(rows: Iterable[tuple[datetime | None, datetime | None]], default: float) -> float:
+    spans = [(f - c).total_seconds() / 60 for c, f in rows if c is not None and f is not None]
+    if len(spans) < SERVICE_TIME_MIN_SAMPLES:
+        return float(default)
+    return float(sum(spans) / len(spans))
 
 
 def recent_service_min(s: Session, service_id: int, default_min: float, now: datetime) -> float:
@@ -75,10 +99,7 @@ def recent_service_min(s: Session, service_id: int, default_min: float, now: dat
     rows = s.connection().execute(
         _RECENT_SPANS, {"service_id": service_id, "since": now - SERVICE_TIME_WINDOW}
     )
-    spans = [(f - c).total_seconds() / 60 for c, f in rows if c is not None and f is not None]
-    if len(spans) < SERVICE_TIME_MIN_SAMPLES:
-        return float(default_min)
-    return float(sum(spans) / len(spans))
+    return _average_min([(c, f) for c, f in rows], default_min)
 
 
 def avg_service_min(s: Session, service: Service, now: datetime) -> float:
@@ -94,25 +115,27 @@ def estimate(people_ahead: int, avg_min: float, open_desks: int) -> int:
 def position(core: Core, s: Session, ticket: Ticket) -> tuple[int, int]:
     """People ahead of a waiting ticket in its queue, and the minutes it may wait.
 
-    Two statements: the people ahead with the open desks, and the recent service times.
+    One statement: the recent service times, the people ahead and the open desks.
     """
     if ticket.status != TicketStatus.WAITING:
         return 0, 0
-    row = (
+    rows = (
         s.connection()
         .execute(
             _POSITION,
             {
                 "service_id": ticket.service_id,
+                "since": core.clock() - SERVICE_TIME_WINDOW,
                 "day": ticket.day,
                 "id": ticket.id,
                 "priority": ticket.priority,
                 "queued_at": ticket.queued_at,
             },
         )
-        .one()
+        .all()
     )
-    ahead, desks = int(row[0] or 0), int(row[1] or 0)
+    spans = [(r[0], r[1]) for r in rows if r[2] is None]
+    counts = next(r for r in rows if r[2] is not None)
+    ahead, desks = int(counts[2] or 0), int(counts[3] or 0)
     meta = core.meta(s).services[ticket.service_id]
-    avg = recent_service_min(s, ticket.service_id, meta.default_service_min, core.clock())
-    return ahead, estimate(ahead, avg, desks)
+    return ahead, estimate(ahead, _average_min(spans, meta.default_service_min), desks)
