@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk import event_log
 from kiosk import token as tokens
 from kiosk.clock import local_day
 from kiosk.errors import InvalidTokenError, QueueRuleError, UnknownTicketError
 from kiosk.i18n import LANGUAGES, N_, gettext_for
-from kiosk.models import Agency, Desk, Event, EventKind, Rating, Service, Ticket, TicketStatus
+from kiosk.models import Desk, EventKind, Rating, Ticket, TicketStatus
 from kiosk.queue import QueueService
 from kiosk.views import TicketView, _View, format_number
 
@@ -193,36 +194,25 @@ def rate(
             s.add(Rating(ticket_id=ticket.id, stars=stars, reason=reason, at=now, lang=msg_lang))
             # The unique ticket_id is the guard when two kiosks rate one visit at once.
             s.flush()
-            service = s.get(Service, ticket.service_id)
-            agency = s.get(Agency, service.agency_id) if service else None
             desk = s.get(Desk, ticket.desk_id) if ticket.desk_id else None
-            display = format_number(ticket.prefix, ticket.number)
-            data = {
-                "display": display,
-                "service": service.code if service else None,
-                "agency": agency.code if agency else None,
-                "desk": desk.code if desk else None,
-                "stars": stars,
-                "reason": reason,
-            }
-            # As QueueService does: the lock keeps event ids in commit order for followers.
-            queue.store.lock_events(s)
-            s.add(
-                Event(
-                    at=now,
-                    kind=EventKind.RATED,
-                    ticket_id=ticket.id,
-                    desk_id=desk.id if desk else None,
-                    staff_id=None,
-                    data={k: v for k, v in data.items() if v is not None},
-                )
+            # The rating is the visitor's, not the desk's staff's: no staff on the event.
+            event_log.record(
+                queue.core,
+                s,
+                EventKind.RATED,
+                ticket,
+                desk,
+                credit_desk_staff=False,
+                stars=stars,
+                reason=reason,
             )
+            service_code, agency_code = queue.core.service_codes(s, ticket.service_id)
             return RatingView(
                 ticket_id=ticket.id,
-                display=display,
+                display=format_number(ticket.prefix, ticket.number),
                 day=ticket.day,
-                service_code=service.code if service else "",
-                agency_code=agency.code if agency else "",
+                service_code=service_code,
+                agency_code=agency_code,
                 desk_code=desk.code if desk else None,
                 stars=stars,
                 reason=reason,

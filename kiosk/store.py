@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -208,8 +208,6 @@ class Store:
         try:
             with self._writer() as session, session.begin():
                 yield session
-                if not self.is_sqlite and session.info.get("events"):
-                    session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
         except DBAPIError as exc:
             if self._is_unavailable(exc):
                 raise self.unavailable(exc) from exc
@@ -225,12 +223,6 @@ class Store:
             if self._is_unavailable(exc):
                 raise self.unavailable(exc) from exc
             raise
-
-    def lock_events(self, session: Session) -> None:
-        """Before a transaction's first event row: keep event ids in commit order."""
-        if not self.is_sqlite and not session.info.get("events"):
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOCK_KEY})
-        session.info["events"] = True
 
     def has_schema(self) -> bool:
         """True when ``kezek init`` has created the tables here."""
