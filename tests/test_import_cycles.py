@@ -16,10 +16,31 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _type_checking(node: ast.AST) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _executed(tree: ast.AST) -> list[ast.AST]:
+    """Every node that can run: imports made only for the type checker never do."""
+    nodes: list[ast.AST] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        if _type_checking(node) and isinstance(node, ast.If):
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
 def imports_of(path: Path, known: set[str]) -> set[str]:
-    """Our modules that ``path`` imports anywhere in its text (top level, functions, branches)."""
+    """Our modules that ``path`` imports anywhere it runs (top level, functions, branches)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _executed(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -55,6 +76,15 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if name not in done:
             visit(name, [name])
     return found
+
+
+def test_imports_for_the_type_checker_alone_make_no_cycle(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\nimport ui.b\nif TYPE_CHECKING:\n    import ui.c\n",
+        encoding="utf-8",
+    )
+    assert imports_of(module, {"ui.b", "ui.c"}) == {"ui.b"}
 
 
 def test_the_cycle_check_finds_a_circle() -> None:
