@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QSizePolicy,
     QVBoxLayout,
@@ -27,11 +26,21 @@ from kiosk.queue import QueueService
 from kiosk.views import Catalog, EventView, ServiceLoad, Snapshot
 from ui.admin_exit import GuardedWindow
 from ui.announcer import Announcer
+from ui.board_widgets import (
+    BOARD_STYLE,
+    ElidedLabel,
+    Panel,
+    RecentRow,
+    ServiceRow,
+    elided_label,
+    plain_label,
+    put,
+    set_fresh,
+    show,
+)
 from ui.call_list import Call, CallList
 from ui.feed import EventBridge
-from ui.line_breaks import break_words
 from ui.ops import run_op
-from ui.theme import ACCENT, INK
 
 log = logging.getLogger(__name__)
 
@@ -43,193 +52,6 @@ REFRESH_MS = 30_000
 RETRY_MS = 5_000
 CATALOG_MAX_AGE_S = 300.0
 BACKLOG_MAX = 200
-
-# White on NIGHT is 15.9:1, on PANEL 11.6:1; SOFT on NIGHT 10.9:1; INK on ACCENT 10.5:1.
-NIGHT = "#0a2240"
-PANEL = "#133a66"
-SOFT = "#c9d6e3"
-NOTE = "#ffd27a"  # on NIGHT: 11.4:1, quiet but legible
-
-BOARD_STYLE = f"""
-HallBoard, QWidget#boardBody {{ background: {NIGHT}; }}
-HallBoard QWidget {{ background: transparent; }}
-HallBoard QLabel {{ color: white; background: transparent; }}
-QWidget#boardHeader {{ background: {PANEL}; }}
-QLabel#sectionTitle {{ color: {SOFT}; }}
-QLabel#hallSub, QLabel#date, QLabel#otherLabels, QLabel#agency, QLabel#rowSub,
-QLabel#waitingTime {{ color: {SOFT}; }}
-QFrame#callPanel {{ background: {PANEL}; border-radius: 24px; }}
-QFrame#callPanel[fresh="true"] {{ background: {ACCENT}; }}
-QFrame#callPanel[fresh="true"] QLabel {{ color: {INK}; }}
-QFrame#recentRow {{ background: transparent; border-bottom: 2px solid {PANEL}; }}
-QFrame#recentRow[fresh="true"] {{ background: {ACCENT}; border-radius: 12px; }}
-QFrame#recentRow[fresh="true"] QLabel {{ color: {INK}; }}
-QFrame#waitingPanel {{ background: {PANEL}; border-radius: 24px; }}
-QLabel#prefix {{ background: white; color: {NIGHT}; border-radius: 10px; }}
-QLabel#storeNote {{ color: {NOTE}; }}
-"""
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" rather than growing or being clipped mid-letter."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.full_text = text
-        self._elide()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - QLabel's name, so callers need not care
-        """Show ``text``, shortened with "…" to the label's width."""
-        if text == self.full_text and self.text():
-            return
-        self.full_text = text
-        self._elide()
-
-    def _elide(self) -> None:
-        width = self.contentsRect().width()
-        metrics = self.fontMetrics()
-        text = self.full_text
-        if width > 0 and metrics.horizontalAdvance(text) > width:
-            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-        super().setText(text)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._elide()
-
-    def refit(self) -> None:
-        """Shorten again after a change of font."""
-        self._elide()
-
-
-class WrappedLabel(ElidedLabel):
-    """A label whose text breaks into lines between words; what does not fit ends in "…"
-    after the last whole word (never "Бизнес…" for "Бизнесті мемлекеттік қолдау")."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None, max_lines: int = 2) -> None:
-        self.max_lines = max_lines
-        super().__init__(text, parent)
-
-    def _elide(self) -> None:
-        width = self.contentsRect().width()
-        if width <= 0:
-            QLabel.setText(self, self.full_text)
-            return
-        metrics = self.fontMetrics()
-        lines = break_words(self.full_text, width, metrics.horizontalAdvance, self.max_lines)
-        QLabel.setText(self, "\n".join(lines))
-
-
-def _label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    return label
-
-
-def _elided(name: str) -> ElidedLabel:
-    label = ElidedLabel()
-    label.setObjectName(name)
-    return label
-
-
-# Qt calls are made only when something changes: an idle board should cost nothing, and
-# PySide6 6.12.0 on Python < 3.12 drops a reference to None on every call that returns
-# nothing (PYSIDE-3474), which a board calling each second would pay for all day.
-
-
-def _put(label: QLabel, text: str) -> None:
-    current = label.full_text if isinstance(label, ElidedLabel) else label.text()
-    if current != text:
-        label.setText(text)
-
-
-def _show(widget: QWidget, visible: bool) -> None:
-    if widget.isHidden() == visible:
-        widget.setVisible(visible)
-
-
-class _Panel(QFrame):
-    """A styled frame that lights up while what it shows is fresh."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        # Mirrors the "fresh" property in Python, so that an unchanged state costs no Qt call.
-        self.is_fresh: bool | None = None
-
-
-def _set_fresh(frame: _Panel, fresh: bool) -> None:
-    if frame.is_fresh != fresh:
-        frame.is_fresh = fresh
-        frame.setProperty("fresh", fresh)
-        # A dynamic property only restyles after the style is re-applied.
-        for widget in (frame, *frame.findChildren(QLabel)):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
-
-
-class _RecentRow(_Panel):
-    """One earlier call: number, arrow, desk label; the other languages and agency below."""
-
-    def __init__(self) -> None:
-        super().__init__("recentRow")
-        self.number = _label("rowNumber")
-        self.arrow = _label("rowArrow")
-        self.arrow.setText("→")
-        self.desk = _elided("rowDesk")
-        self.sub = _elided("rowSub")
-        text = QVBoxLayout()
-        text.setSpacing(0)
-        text.addWidget(self.desk)
-        text.addWidget(self.sub)
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(16, 4, 16, 4)
-        self.row.setSpacing(14)
-        self.row.addWidget(self.number)
-        self.row.addWidget(self.arrow)
-        self.row.addLayout(text, 1)
-
-
-class _ServiceRow(QWidget):
-    """Waiting in one service: its letter, its name in whole words, how many wait, how long."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.prefix = _label("prefix")
-        self.prefix.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.name: WrappedLabel = WrappedLabel()
-        self.name.setObjectName("serviceName")
-        self.count = _label("waitingCount")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.wait = _label("waitingTime")
-        self.wait.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.figures = QGridLayout()
-        self.figures.setSpacing(0)
-        self.figures.setHorizontalSpacing(12)
-        self._stacked: bool | None = None
-        self.stack_figures(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(14)
-        layout.addWidget(self.prefix, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self.name, 1)
-        layout.addLayout(self.figures)
-
-    def stack_figures(self, stacked: bool) -> None:
-        """The wait under the count (names on two lines), or beside it (names on one)."""
-        if stacked == self._stacked:
-            return
-        self._stacked = stacked
-        self.figures.removeWidget(self.count)
-        self.figures.removeWidget(self.wait)
-        if stacked:
-            self.figures.addWidget(self.count, 0, 0)
-            self.figures.addWidget(self.wait, 1, 0)
-        else:
-            self.figures.addWidget(self.wait, 0, 0)
-            self.figures.addWidget(self.count, 0, 1)
 
 
 class HallBoard(GuardedWindow):
@@ -315,11 +137,11 @@ class HallBoard(GuardedWindow):
     # -- building ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.hall_name = _elided("hallName")
-        self.hall_sub = _elided("hallSub")
-        self.clock = _label("clock")
+        self.hall_name = elided_label("hallName")
+        self.hall_sub = elided_label("hallSub")
+        self.clock = plain_label("clock")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.date = _label("date")
+        self.date = plain_label("date")
         self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header = QWidget()
         header.setObjectName("boardHeader")
@@ -338,14 +160,14 @@ class HallBoard(GuardedWindow):
         self.header = header
 
         # The newest call: the number, then where to go, in every hall language.
-        self.call_panel = _Panel("callPanel")
-        self.call_title = _label("sectionTitle")
-        self.call_number = _label("callNumber")
-        self.call_arrow = _label("callArrow")
+        self.call_panel = Panel("callPanel")
+        self.call_title = plain_label("sectionTitle")
+        self.call_number = plain_label("callNumber")
+        self.call_arrow = plain_label("callArrow")
         self.call_arrow.setText("→")
-        self.call_desk = _elided("callDesk")
-        self.call_other = _elided("otherLabels")
-        self.call_agency = _elided("agency")
+        self.call_desk = elided_label("callDesk")
+        self.call_other = elided_label("otherLabels")
+        self.call_agency = elided_label("agency")
         self.call_where = QVBoxLayout()
         self.call_where.setSpacing(0)
         self.call_where.addStretch(1)
@@ -362,8 +184,8 @@ class HallBoard(GuardedWindow):
 
         # The calls before it.
         self.recent_box = QWidget()
-        self.recent_title = _label("sectionTitle")
-        self.rows = [_RecentRow() for _ in range(self.recent)]
+        self.recent_title = plain_label("sectionTitle")
+        self.rows = [RecentRow() for _ in range(self.recent)]
         self.recent_grid = QGridLayout()
         self.recent_grid.setHorizontalSpacing(28)
         self.recent_grid.setVerticalSpacing(6)
@@ -378,7 +200,7 @@ class HallBoard(GuardedWindow):
         self.waiting_panel = QFrame()
         self.waiting_panel.setObjectName("waitingPanel")
         self.waiting_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.waiting_title = _label("sectionTitle")
+        self.waiting_title = plain_label("sectionTitle")
         self.waiting_grid = QGridLayout()
         self.waiting_grid.setHorizontalSpacing(32)
         self.waiting_column = QVBoxLayout(self.waiting_panel)
@@ -386,9 +208,9 @@ class HallBoard(GuardedWindow):
         self.waiting_column.addWidget(self.waiting_title)
         self.waiting_column.addLayout(self.waiting_grid)
         self.waiting_column.addStretch(1)
-        self.service_rows: dict[str, _ServiceRow] = {}
+        self.service_rows: dict[str, ServiceRow] = {}
 
-        self.store_note = _label("storeNote")
+        self.store_note = plain_label("storeNote")
         self.store_note.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.store_note.hide()
 
@@ -508,7 +330,7 @@ class HallBoard(GuardedWindow):
         for label in self.findChildren(ElidedLabel):
             label.refit()
 
-    def _size_service_row(self, service_row: _ServiceRow) -> None:
+    def _size_service_row(self, service_row: ServiceRow) -> None:
         unit = min(self.width(), self.height()) / 1080
         # Many services share the space: the rows shrink rather than run off the screen.
         columns, _names = self._service_columns(len(self.service_rows))
@@ -561,17 +383,17 @@ class HallBoard(GuardedWindow):
         catalog = self.catalog
         languages = self.languages()
         if catalog is not None:
-            _put(self.hall_name, pick(catalog.name, languages[0]))
+            put(self.hall_name, pick(catalog.name, languages[0]))
             others = [pick(catalog.name, lang) for lang in languages[1:]]
             sub = " · ".join(dict.fromkeys(o for o in others if o != self.hall_name.text()))
             if self.zone:
                 zone = _("Zone {zone}").format(zone=self.zone)
                 sub = f"{zone}  ·  {sub}" if sub else zone
-            _put(self.hall_sub, sub)
-        _put(self.call_title, _("Now calling"))
-        _put(self.recent_title, _("Recent calls"))
-        _put(self.waiting_title, _("Waiting"))
-        _put(self.store_note, _("No connection to the queue system: showing the last known calls"))
+            put(self.hall_sub, sub)
+        put(self.call_title, _("Now calling"))
+        put(self.recent_title, _("Recent calls"))
+        put(self.waiting_title, _("Waiting"))
+        put(self.store_note, _("No connection to the queue system: showing the last known calls"))
         self._tick()
         self._render_calls()
         self._render_services()
@@ -585,10 +407,10 @@ class HallBoard(GuardedWindow):
     def _tick(self) -> None:
         zone = ZoneInfo(self.catalog.timezone) if self.catalog else None
         now = self.queue.clock().astimezone(zone) if zone else self.queue.clock().astimezone()
-        _put(self.clock, now.strftime("%H:%M"))
+        put(self.clock, now.strftime("%H:%M"))
         day = QDate(now.year, now.month, now.day)
         pattern = "d MMMM yyyy, dddd" if self.lang == "kk" else "dddd, d MMMM yyyy"
-        _put(self.date, QLocale(self.lang).toString(day, pattern))
+        put(self.date, QLocale(self.lang).toString(day, pattern))
 
     def desk_labels(self, desk_code: str) -> dict[str, str]:
         """The desk's label per language (the code itself if the hall gives none)."""
@@ -615,35 +437,35 @@ class HallBoard(GuardedWindow):
         calls = self.calls
         newest = calls[0] if calls else None
         if newest is None:
-            _put(self.call_number, "")
-            _show(self.call_arrow, False)
+            put(self.call_number, "")
+            show(self.call_arrow, False)
             _ = gettext_for(self.lang)
-            _put(self.call_desk, _("Wait for your number"))
-            _put(self.call_other, "")
-            _put(self.call_agency, "")
-            _set_fresh(self.call_panel, False)
+            put(self.call_desk, _("Wait for your number"))
+            put(self.call_other, "")
+            put(self.call_agency, "")
+            set_fresh(self.call_panel, False)
         else:
             first, others = self._desk_texts(newest.desk_code)
-            _put(self.call_number, newest.display)
-            _show(self.call_arrow, True)
-            _put(self.call_desk, first)
-            _put(self.call_other, others)
-            _put(self.call_agency, self._agency_name(newest.agency_code))
-            _set_fresh(self.call_panel, now - newest.shown_at < self.highlight_s)
+            put(self.call_number, newest.display)
+            show(self.call_arrow, True)
+            put(self.call_desk, first)
+            put(self.call_other, others)
+            put(self.call_agency, self._agency_name(newest.agency_code))
+            set_fresh(self.call_panel, now - newest.shown_at < self.highlight_s)
         for index, recent_row in enumerate(self.rows):
             call = calls[index + 1] if index + 1 < len(calls) else None
-            _show(recent_row, call is not None)
+            show(recent_row, call is not None)
             if call is None:
                 continue
             first, others = self._desk_texts(call.desk_code)
-            _put(recent_row.number, call.display)
-            _put(recent_row.desk, first)
+            put(recent_row.number, call.display)
+            put(recent_row.desk, first)
             agency = self._agency_name(call.agency_code)
             both = "  ·  ".join(t for t in (others, agency) if t)
             # The agency only when it fits whole: a name cut to "Ж…" says nothing.
             fits = recent_row.sub.fontMetrics().horizontalAdvance(both) <= recent_row.sub.width()
-            _put(recent_row.sub, both if fits or not others else others)
-            _set_fresh(recent_row, now - call.shown_at < self.highlight_s)
+            put(recent_row.sub, both if fits or not others else others)
+            set_fresh(recent_row, now - call.shown_at < self.highlight_s)
         fresh = [
             c.shown_at + self.highlight_s - now
             for c in calls
@@ -680,11 +502,11 @@ class HallBoard(GuardedWindow):
             for service_row in self.service_rows.values():
                 self.waiting_grid.removeWidget(service_row)
                 service_row.deleteLater()
-            self.service_rows = {code: _ServiceRow() for code in codes}
+            self.service_rows = {code: ServiceRow() for code in codes}
             for service_row in self.service_rows.values():
                 self._size_service_row(service_row)
         for index, service_row in enumerate(self.service_rows.values()):
-            _show(service_row.name, names)
+            show(service_row.name, names)
             # Without names the count sits by its letter, not across the column.
             horizontal = Qt.AlignmentFlag.AlignRight if names else Qt.AlignmentFlag.AlignLeft
             service_row.count.setAlignment(horizontal | Qt.AlignmentFlag.AlignVCenter)
@@ -727,10 +549,10 @@ class HallBoard(GuardedWindow):
             load = loads.get(code)
             if load is None:
                 continue
-            _put(service_row.prefix, load.prefix)
-            _put(service_row.name, pick(load.name, self.lang))
-            _put(service_row.count, str(load.waiting))
-            _put(service_row.wait, self._wait_text(load))
+            put(service_row.prefix, load.prefix)
+            put(service_row.name, pick(load.name, self.lang))
+            put(service_row.count, str(load.waiting))
+            put(service_row.wait, self._wait_text(load))
 
     # -- the store -------------------------------------------------------------------------
 
@@ -803,7 +625,7 @@ class HallBoard(GuardedWindow):
 
     def _update_store_state(self) -> None:
         ok = self._feed_ok and self._load_ok
-        _show(self.store_note, not ok)
+        show(self.store_note, not ok)
         if ok != self._store_ok:
             self._store_ok = ok
             self.store_state_changed.emit(ok)
