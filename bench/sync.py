@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import multiprocessing as mp
 import os
 import platform
@@ -48,6 +47,7 @@ if __package__ in (None, ""):
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bench.measure import percentile
 from bench.pg import PG_ADMIN_URL, ensure_database
 
 # A database of its own: NOTIFY reaches every listener of a database, whatever its schema,
@@ -62,14 +62,6 @@ SIGNAL_TIMEOUT_S = 10.0
 
 def log(message: str) -> None:
     print(f"[bench-sync {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(ordered: list[float], p: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    k = (len(ordered) - 1) * p / 100
-    low = math.floor(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def stats(samples_ms: list[float]) -> dict[str, Any]:
