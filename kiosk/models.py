@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -231,6 +232,100 @@ class DayCounter(Base):
     last: Mapped[int] = mapped_column(Integer)
 
 
+class TicketLike(Protocol):
+    """What reading a ticket needs: a ``Ticket`` row object, or a ``TicketRow``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def service_id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def priority(self) -> int: ...
+    @property
+    def priority_reason(self) -> str | None: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def request_id(self) -> str | None: ...
+    @property
+    def desk_id(self) -> int | None: ...
+    @property
+    def issued_at(self) -> datetime: ...
+    @property
+    def queued_at(self) -> datetime: ...
+    @property
+    def called_at(self) -> datetime | None: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def finished_at(self) -> datetime | None: ...
+    @property
+    def recalls(self) -> int: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def origin_id(self) -> int | None: ...
+
+
+class DeskLike(Protocol):
+    """What an event needs of a desk: a ``Desk`` row object, or a ``DeskRef``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def staff_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class DeskRef:
+    """A desk as a statement returned it."""
+
+    id: int
+    code: str
+    staff_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """A ticket as a statement returned it, without the ORM's bookkeeping."""
+
+    id: int
+    day: date
+    prefix: str
+    number: int
+    service_id: int
+    status: str
+    priority: int
+    priority_reason: str | None
+    lang: str
+    source: str
+    request_id: str | None
+    desk_id: int | None
+    issued_at: datetime
+    queued_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    recalls: int
+    outcome: str | None
+    note: str | None
+    origin_id: int | None
+
+
 class Ticket(Base):
     """A visitor's place in a queue; ``queued_at`` keeps a transferred visitor's place."""
 
@@ -247,7 +342,8 @@ class Ticket(Base):
             sqlite_where=text("status <> 'transferred'"),
             postgresql_where=text("status <> 'transferred'"),
         ),
-        Index("ix_ticket_queue", "status", "service_id", "priority", "queued_at"),
+        # The queue of a service today, in calling order: the head, and the people ahead.
+        Index("ix_ticket_queue", "status", "service_id", "day", "priority", "queued_at"),
         Index("ix_ticket_service_finished", "service_id", "finished_at"),
         Index("ix_ticket_day", "day"),
         # A desk holds at most one current ticket, whatever the code above does.

@@ -6,7 +6,7 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -80,17 +80,22 @@ def begin_immediate(raw: sqlite3.Connection, timeout_s: float) -> None:
     """
     raw.execute("PRAGMA busy_timeout = 0")
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(random.uniform(*WRITE_LOCK_NAP_S))
+        wait_for_write_lock(raw, timeout_s)
     finally:
         raw.execute(f"PRAGMA busy_timeout = {round(timeout_s * 1000)}")
+
+
+def wait_for_write_lock(raw: sqlite3.Connection, timeout_s: float) -> None:
+    """BEGIN IMMEDIATE on a connection whose busy timeout is 0, napping between tries."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(*WRITE_LOCK_NAP_S))
 
 
 def _begin_deferred(conn: Connection) -> None:
@@ -100,10 +105,16 @@ def _begin_deferred(conn: Connection) -> None:
 def _begin_immediate(conn: Connection) -> None:
     raw = conn.connection.driver_connection
     try:
-        begin_immediate(cast(sqlite3.Connection, raw), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        wait_for_write_lock(cast(sqlite3.Connection, raw), SQLITE_BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         # As SQLAlchemy would have wrapped it: the store turns it into a message.
         raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+
+
+def _sqlite_writer_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A writer holds the write lock from BEGIN IMMEDIATE to COMMIT, and waits for it by
+    # our own schedule (wait_for_write_lock), never by SQLite's busy handler.
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
 
 
 def _schema_mismatch(exc: BaseException) -> bool:
@@ -140,8 +151,8 @@ class Store:
             )
         if self.dialect == "sqlite":
             self._prepare_sqlite_folder(parsed)
-            self.write_engine = self._sqlite_engine(parsed, _begin_immediate)
-            self.read_engine = self._sqlite_engine(parsed, _begin_deferred)
+            self.write_engine = self._sqlite_engine(parsed, writer=True)
+            self.read_engine = self._sqlite_engine(parsed, writer=False)
         else:
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
@@ -174,10 +185,12 @@ class Store:
                 ) from exc
 
     @staticmethod
-    def _sqlite_engine(url: URL, begin: Callable[[Connection], None]) -> Engine:
+    def _sqlite_engine(url: URL, *, writer: bool) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", begin)
+        if writer:
+            event.listen(engine, "connect", _sqlite_writer_connect)
+        event.listen(engine, "begin", _begin_immediate if writer else _begin_deferred)
         return engine
 
     @staticmethod
@@ -208,6 +221,28 @@ class Store:
         try:
             with self._writer() as session, session.begin():
                 yield session
+        except DBAPIError as exc:
+            if self._is_unavailable(exc):
+                raise self.unavailable(exc) from exc
+            raise
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """``write()`` without the ORM session, for the busiest operations."""
+        try:
+            with self.write_engine.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            if self._is_unavailable(exc):
+                raise self.unavailable(exc) from exc
+            raise
+
+    @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """``read()`` without the ORM session."""
+        try:
+            with self.read_engine.begin() as conn:
+                yield conn
         except DBAPIError as exc:
             if self._is_unavailable(exc):
                 raise self.unavailable(exc) from exc
