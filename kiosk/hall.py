@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.errors import HallFileError
+from kiosk.experiment import Experiment, parse_experiment
 from kiosk.i18n import N_, gettext_for
 from kiosk.resources import resource_path
 from kiosk.views import Choice
@@ -100,6 +101,7 @@ class HallConfig:
     agencies: tuple[AgencyConfig, ...]
     services: tuple[ServiceConfig, ...]
     desks: tuple[DeskConfig, ...]
+    experiment: Experiment | None = None
 
 
 def is_open(hours: dict[str, str], moment: datetime, zone: ZoneInfo) -> bool:
@@ -308,6 +310,13 @@ class _Validator:
         outcomes = self.choices(hall, "outcomes", DEFAULT_OUTCOMES)
         reasons = self.choices(hall, "priority_reasons", DEFAULT_PRIORITY_REASONS)
         streak = self.integer(hall, "max_priority_streak", "hall", 3, 1, 100)
+        try:
+            experiment = parse_experiment(
+                hall.get("experiment"), source=self.source, languages=self.languages
+            )
+        except HallFileError as exc:
+            self.problems += exc.problems
+            experiment = None
 
         agencies = self.agencies(self.entries(raw, "agencies"))
         services = self.services(self.entries(raw, "services"), {a.code for a in agencies})
@@ -329,6 +338,7 @@ class _Validator:
             agencies=agencies,
             services=services,
             desks=desks,
+            experiment=experiment,
         )
 
     def hours(self, raw: dict[str, Any]) -> dict[str, str]:

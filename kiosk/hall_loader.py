@@ -48,6 +48,7 @@ def apply_hall(s: Session, config: HallConfig) -> HallChanges:
             {"code": c.code, "name": dict(c.name)} for c in config.priority_reasons
         ],
         "max_priority_streak": config.max_priority_streak,
+        "experiment": config.experiment.to_data() if config.experiment else None,
     }
     if hall is None:
         s.add(Hall(id=1, secret=tokens.new_secret(), **hall_values))

@@ -144,6 +144,8 @@ class Hall(Base):
     outcomes: Mapped[list[Any]]
     priority_reasons: Mapped[list[Any]]
     max_priority_streak: Mapped[int] = mapped_column(Integer, default=3)
+    # The experiment of kiosk.experiment (cycles, baseline, goal), as its to_data().
+    experiment: Mapped[dict[str, Any] | None]
     secret: Mapped[str] = mapped_column(String(128))
 
 
