@@ -36,6 +36,10 @@ from sqlalchemy.sql.selectable import Subquery
 Percentiles = Mapping[str, tuple[str, float]]
 # Per group (None for a whole period), the percentiles by name.
 GroupPercentiles = dict[Any, dict[str, float | None]]
+# What percentiles are grouped by: a column, a tuple of columns, or nothing.
+GroupKey = str | tuple[str, ...] | None
+# SQLite joins at most 500 SELECTs with UNION ALL (SQLITE_MAX_COMPOUND_SELECT).
+_COMPOUND_LIMIT = 400
 
 
 class Dialect:
@@ -90,65 +94,72 @@ class Dialect:
         session: Session,
         rows: Subquery,
         table: Table | None,
-        indexes: set[tuple[str, str | None, str]],
+        indexes: set[tuple[str, Any, str]],
         start: date,
         end: date,
-        key: str | None,
+        key: GroupKey,
         wanted: Percentiles,
     ) -> GroupPercentiles:
         """The ``wanted`` percentiles of ``rows`` (or of ``table``), per group of ``key``.
 
-        PostgreSQL's ``percentile_cont``. SQLite has none: the same interpolation, from an
-        index of ``table`` (``indexes`` records those already made). Per group, the values at
-        ranks ``1 + (n - 1) * p`` and the next are read with ``ORDER BY v LIMIT 2 OFFSET`` on
-        an index of (group, value, day): a few index steps instead of ranking every row with
-        a window function, which SQLite does several times slower.
+        ``key`` is a column, a tuple of columns (groups are then tuples of values) or None
+        for the whole period. PostgreSQL's ``percentile_cont``. SQLite has none: the same
+        interpolation, from an index of ``table`` (``indexes`` records those already made).
+        Per group, the values at ranks ``1 + (n - 1) * p`` and the next are read with
+        ``ORDER BY v LIMIT 2 OFFSET`` on an index of (group, value, day): a few index steps
+        instead of ranking every row with a window function, which SQLite does several
+        times slower.
         """
         if table is None or not self.sqlite:
             return _percentile_cont(session, rows, key, wanted)
         connection = session.connection()
+        keys = _key_columns(key)
         result: GroupPercentiles = defaultdict(dict)
         for source in dict.fromkeys(column for column, _p in wanted.values()):
             value = table.c[source]
-            group = table.c[key] if key else None
+            group = [table.c[k] for k in keys]
             if (table.name, key, source) not in indexes:
-                columns = [value, table.c.day] if group is None else [group, value, table.c.day]
-                Index(f"{table.name}_{len(indexes)}", *columns).create(connection)
+                Index(f"{table.name}_{len(indexes)}", *group, value, table.c.day).create(connection)
                 indexes.add((table.name, key, source))
             where = [value.is_not(None), table.c.day >= start, table.c.day <= end]
             counts: Any
-            if group is None:
-                counts = session.execute(select(literal_column("NULL"), func.count()).where(*where))
+            if not group:
+                counts = session.execute(select(func.count()).where(*where))
             else:
-                counts = session.execute(select(group, func.count()).where(*where).group_by(group))
-            # Every group's two values around each rank, in one statement: a few hundred
+                counts = session.execute(
+                    select(func.count(), *group).where(*where).group_by(*group)
+                )
+            # Every group's two values around each rank, in few statements: a few hundred
             # tiny statements would cost more in round trips than the index lookups.
-            ranks: list[tuple[Any, str, int, float]] = []
-            for ident, n in counts.all():
-                if not n or (group is not None and ident is None):
+            ranks: list[tuple[Any, str, int, float, tuple[Any, ...]]] = []
+            for n, *values in counts.all():
+                if not n or any(v is None for v in values):
                     continue
+                ident = tuple(values) if isinstance(key, tuple) else (values[0] if values else None)
                 for name, (column, p) in wanted.items():
                     if column == source:
                         position = 1 + (n - 1) * p
-                        ranks.append((ident, name, int(position), position - int(position)))
-            if not ranks:
-                continue
-            params: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
-            parts = []
-            for i, (ident, _name, low, _share) in enumerate(ranks):
-                in_group = ""
-                if group is not None:
-                    in_group = f" AND {group.name} = :g{i}"
-                    params[f"g{i}"] = ident.isoformat() if isinstance(ident, date) else ident
-                parts.append(
-                    f"SELECT {i} AS i, v FROM (SELECT {source} AS v FROM {table.name} "
-                    f"WHERE {source} IS NOT NULL AND day >= :start AND day <= :end{in_group} "
-                    f"ORDER BY {source} LIMIT 2 OFFSET {low - 1})"
-                )
+                        ranks.append(
+                            (ident, name, int(position), position - int(position), tuple(values))
+                        )
             pairs: dict[int, list[float]] = defaultdict(list)
-            for i, v in session.execute(text(" UNION ALL ".join(parts)), params):
-                pairs[int(i)].append(float(v))
-            for i, (ident, name, _low, share) in enumerate(ranks):
+            for first in range(0, len(ranks), _COMPOUND_LIMIT):
+                batch = ranks[first : first + _COMPOUND_LIMIT]
+                params: dict[str, Any] = {"start": start.isoformat(), "end": end.isoformat()}
+                parts = []
+                for i, (_ident, _name, low, _share, values) in enumerate(batch, start=first):
+                    in_group = ""
+                    for j, (column, v) in enumerate(zip(keys, values, strict=True)):
+                        in_group += f" AND {column} = :g{i}_{j}"
+                        params[f"g{i}_{j}"] = v.isoformat() if isinstance(v, date) else v
+                    parts.append(
+                        f"SELECT {i} AS i, v FROM (SELECT {source} AS v FROM {table.name} "
+                        f"WHERE {source} IS NOT NULL AND day >= :start AND day <= :end{in_group} "
+                        f"ORDER BY {source} LIMIT 2 OFFSET {low - 1})"
+                    )
+                for i, v in session.execute(text(" UNION ALL ".join(parts)), params):
+                    pairs[int(i)].append(float(v))
+            for i, (ident, name, _low, share, _values) in enumerate(ranks):
                 pair = sorted(pairs[i])
                 result[ident][name] = (
                     pair[0] + share * (pair[1] - pair[0]) if share and len(pair) > 1 else pair[0]
@@ -187,12 +198,19 @@ def _offset_seconds(zone: ZoneInfo, day: date) -> int:
     return int(offset.total_seconds()) if offset else 0
 
 
+def _key_columns(key: GroupKey) -> tuple[str, ...]:
+    if key is None:
+        return ()
+    return key if isinstance(key, tuple) else (key,)
+
+
 def _percentile_cont(
-    session: Session, rows: Subquery, key: str | None, wanted: Percentiles
+    session: Session, rows: Subquery, key: GroupKey, wanted: Percentiles
 ) -> GroupPercentiles:
-    g: Any = rows.c[key] if key else literal_column("0").label("g")
+    keys = _key_columns(key)
+    group: list[Any] = [rows.c[k] for k in keys]
     query: Select[Any] = select(
-        g,
+        *group,
         *(
             func.percentile_cont(literal_column(repr(fraction)))
             .within_group(rows.c[column])
@@ -200,12 +218,16 @@ def _percentile_cont(
             for name, (column, fraction) in wanted.items()
         ),
     )
-    if key:
-        query = query.group_by(g)
+    if group:
+        query = query.group_by(*group)
     result: GroupPercentiles = {}
     for row in session.execute(query):
         values = row._mapping
-        result[row[0] if key else None] = {
+        if isinstance(key, tuple):
+            ident: Any = tuple(row[: len(keys)])
+        else:
+            ident = row[0] if key else None
+        result[ident] = {
             name: None if values[name] is None else float(values[name]) for name in wanted
         }
     return result

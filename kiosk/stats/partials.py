@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func
 from sqlalchemy.sql.selectable import Subquery
 
 from kiosk.models import OPEN_STATUSES, TicketStatus
-from kiosk.stats.results import Breakdown, Durations, RatingSummary
+from kiosk.stats.results import WAIT_BANDS_MIN, Breakdown, Durations, RatingSummary
 
 _COUNTS = (
     "tickets",
@@ -34,8 +34,11 @@ _COUNTS = (
     "r3",
     "r4",
     "r5",
+    *(f"band_{k}" for k in range(len(WAIT_BANDS_MIN) + 1)),
 )
 _SUMS = ("wait_sum", "walk_sum", "service_sum", "target_sum", "r_sum")
+# Partial maxima: the largest of the group's values, which combine by taking the largest.
+_MAXIMA = ("wait_max",)
 
 
 class Partial:
@@ -44,11 +47,14 @@ class Partial:
     def __init__(self) -> None:
         self.values: dict[str, float] = defaultdict(float)
         self.outcomes: dict[str, int] = defaultdict(int)
+        self.maxima: dict[str, float] = {}
 
     def add(self, other: Partial) -> None:
-        """Add ``other``'s counts and sums to these."""
+        """Add ``other``'s counts and sums to these (and keep the larger maxima)."""
         for key, value in other.values.items():
             self.values[key] += value
+        for key, value in other.maxima.items():
+            self.maxima[key] = max(value, self.maxima.get(key, value))
         for key, count in other.outcomes.items():
             self.outcomes[key] += count
 
@@ -90,7 +96,14 @@ def partial_columns(t: Subquery, outcome_codes: Sequence[str]) -> list[Any]:
         func.sum(case((t.c.wait_s.is_not(None), t.c.target_min), else_=0)).label("target_sum"),
         func.count(t.c.stars).label("r_n"),
         func.sum(t.c.stars).label("r_sum"),
+        func.max(t.c.wait_s).label("wait_max"),
     ]
+    bounds = [m * 60 for m in WAIT_BANDS_MIN]
+    for k in range(len(bounds) + 1):
+        above = t.c.wait_s > bounds[k - 1] if k else None
+        below = t.c.wait_s <= bounds[k] if k < len(bounds) else None
+        parts = [c for c in (above, below) if c is not None]
+        columns.append(count_if(and_(t.c.wait_s.is_not(None), *parts)).label(f"band_{k}"))
     columns += [count_if(t.c.stars == k).label(f"r{k}") for k in range(1, 6)]
     outcome_case = (
         case(
@@ -119,6 +132,10 @@ def read_partial(row: Any, outcome_codes: Sequence[str]) -> Partial:
         value = mapping[key]
         if value is not None:
             part.values[key] = float(value)
+    for key in _MAXIMA:
+        value = mapping[key]
+        if value is not None:
+            part.maxima[key] = float(value)
     for i, code in enumerate(outcome_codes):
         part.outcomes[code] = int(mapping[f"o{i}"] or 0)
     part.outcomes[""] = int(mapping["o_none"] or 0)
@@ -155,6 +172,7 @@ def breakdown(
             minutes(wait_mean),
             minutes(pct.get("wait_p50")) if part.count("wait_n") else None,
             minutes(pct.get("wait_p90")) if part.count("wait_n") else None,
+            minutes(part.maxima.get("wait_max")),
         ),
         walk=Durations(
             part.count("walk_n"),
@@ -181,6 +199,7 @@ def breakdown(
             ),
         ),
         simulated=part.count("simulated"),
+        wait_bands=tuple(part.count(f"band_{k}") for k in range(len(WAIT_BANDS_MIN) + 1)),
     )
 
 

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.experiment import goal_of
 from kiosk.hall import WEEKDAYS
-from kiosk.models import Rating, Service, Ticket
+from kiosk.models import Service
 from kiosk.queue import QueueService
+from kiosk.stats.compare import MIN_DAYS, Daily, changes_of, daily_values
 from kiosk.stats.desk_time import desk_time
 from kiosk.stats.dialect import as_date
+from kiosk.stats.levels import Levels, add_up, level_rows
 from kiosk.stats.partials import Partial, breakdown, minutes
-from kiosk.stats.query import GROUP_PERCENTILES, StatsQuery
+from kiosk.stats.query import StatsQuery
 from kiosk.stats.results import (
     Breakdown,
+    Change,
     HourLoad,
     PeriodStats,
     Trend,
@@ -57,7 +62,7 @@ def stats(
     now = now or clock_now
     with store.read() as s:
         q = StatsQuery(s, store, zone, now)
-        previous = _previous(start, end, previous) if compare else None
+        previous = _period_before(start, end, previous) if compare else None
         # The period with its weekly series, and the period compared with unless it lies
         # within them: one temporary table each, so neither is sorted with the other.
         first = _first_week(start, end, weeks) if weeks else start
@@ -76,7 +81,7 @@ def _first_week(start: date, end: date, weeks: int) -> date:
     return min(start - timedelta(days=start.weekday()), end_week - timedelta(weeks=weeks - 1))
 
 
-def _previous(start: date, end: date, previous: tuple[date, date] | None) -> tuple[date, date]:
+def _period_before(start: date, end: date, previous: tuple[date, date] | None) -> tuple[date, date]:
     """The period compared with: as given, or the period of equal length just before."""
     length = (end - start).days + 1
     return previous or (start - timedelta(days=length), start - timedelta(days=1))
@@ -106,46 +111,16 @@ def _compute(
         )
     }
     days_with_visits = q.days_with_visits(start, end)
-    levels: dict[str, dict[Any, Partial]] = {
-        k: defaultdict(Partial) for k in ("hall", "agency", "service", "desk", "officer")
-    }
     service_agency = {sid: aid for sid, aid in s.execute(select(Service.id, Service.agency_id))}
-    for (service_id, desk_id, staff_id), part in fine.items():
-        levels["hall"][None].add(part)
-        levels["agency"][service_agency.get(service_id)].add(part)
-        levels["service"][service_id].add(part)
-        if desk_id is not None:
-            levels["desk"][desk_id].add(part)
-        if staff_id is not None:
-            levels["officer"][staff_id].add(part)
+    levels = add_up(fine, ("service_id", "desk_id", "staff_id"), service_agency)
     hall_pct = q.percentiles(pd, start, end, None).get(None, {})
     hall = breakdown("hall", "", q.hall_name, levels["hall"][None], hall_pct, q.outcome_codes)
-
-    def level_rows(level: str, key: str, officer: bool = False) -> tuple[Breakdown, ...]:
-        pct = q.percentiles(pd, start, end, key, officer=officer, names=GROUP_PERCENTILES)
-        known = names[level]
-        ids = set(levels[level])
-        if level in ("agency", "service"):
-            ids |= {i for i, v in known.items() if v[3]}
-        rows = []
-        for ident in ids:
-            if ident is None:
-                continue
-            code, name, position, _active = known.get(ident, (str(ident), {}, 0, False))
-            part = levels[level].get(ident) or Partial()
-            rows.append(
-                (
-                    position,
-                    code,
-                    breakdown(level, code, name, part, pct.get(ident, {}), q.outcome_codes),
-                )
-            )
-        return tuple(b for _p, _c, b in sorted(rows, key=lambda r: (r[0], r[1])))
-
-    agencies = level_rows("agency", "agency_id")
-    services = level_rows("service", "service_id")
-    desks = level_rows("desk", "desk_id")
-    officers = level_rows("officer", "staff_id", officer=True)
+    agencies = level_rows(q, pd, start, end, "agency", levels["agency"], names["agency"])
+    services = level_rows(q, pd, start, end, "service", levels["service"], names["service"])
+    desks = level_rows(q, pd, start, end, "desk", levels["desk"], names["desk"])
+    officers = level_rows(
+        q, pd, start, end, "officer", levels["officer"], names["officer"], officer=True
+    )
 
     week_rows: list[WeekRow] = []
     if weeks:
@@ -204,28 +179,14 @@ def _compute(
         if weekday_parts[w].count("tickets") or weekday_days[w]
     )
 
-    reasons = {
-        str(reason): int(count)
-        for reason, count in s.execute(
-            select(Rating.reason, func.count())
-            .join(Ticket, Ticket.id == Rating.ticket_id)
-            .where(Ticket.day >= start, Ticket.day <= end, Rating.reason.is_not(None))
-            .group_by(Rating.reason)
-            .order_by(func.count().desc(), Rating.reason)
-        )
-    }
-
-    previous_b: Breakdown | None = None
+    now = Compared(hall, agencies, services, len(days_with_visits))
+    before = Compared(None, (), (), 0)
+    changes: dict[str, dict[str, Change]] = {}
     prev_start = prev_end = None
     if previous is not None:
         prev_start, prev_end = previous
-        prev_d = q.dialect(prev_start, prev_end)
-        prev_parts = q.partials(prev_d, prev_start, prev_end, (), officer=False)
-        prev_part = next(iter(prev_parts.values()), Partial())
-        prev_pct = q.percentiles(
-            prev_d, prev_start, prev_end, None, names=("wait_p50", "wait_p90", "service_p50")
-        ).get(None, {})
-        previous_b = breakdown("hall", "", q.hall_name, prev_part, prev_pct, q.outcome_codes)
+        before = _previous(q, prev_start, prev_end, names, service_agency, levels)
+        changes = _changes(q, (start, end), previous, now, before, days_with_visits)
 
     desk_time_rows = desk_time(q, pd, start, end, names["desk"])
     return PeriodStats(
@@ -240,7 +201,7 @@ def _compute(
         hall=hall,
         previous_start=prev_start,
         previous_end=prev_end,
-        previous=previous_b,
+        previous=before.hall,
         agencies=agencies,
         services=services,
         desks=desks,
@@ -250,13 +211,103 @@ def _compute(
         weekdays=weekdays,
         weeks=tuple(week_rows),
         trend=_trend(week_rows),
-        rating_reasons=reasons,
+        rating_reasons=q.rating_reasons(start, end),
         service_agency={
             names["service"][sid][0]: names["agency"][aid][0]
             for sid, aid in service_agency.items()
             if sid in names["service"] and aid in names["agency"]
         },
+        previous_days_with_visits=before.open_days,
+        previous_agencies=before.agencies,
+        previous_services=before.services,
+        previous_rating_reasons=(
+            q.rating_reasons(prev_start, prev_end) if prev_start and prev_end else {}
+        ),
+        changes=changes,
+        goal_within_target=goal_of(q.experiment),
     )
+
+
+@dataclass(frozen=True)
+class Compared:
+    """What is compared of one period: the hall, agencies and services, the open days."""
+
+    hall: Breakdown | None
+    agencies: tuple[Breakdown, ...]
+    services: tuple[Breakdown, ...]
+    open_days: int
+
+
+def _previous(
+    q: StatsQuery,
+    start: date,
+    end: date,
+    names: dict[str, Any],
+    service_agency: dict[Any, Any],
+    now: Levels,
+) -> Compared:
+    """The hall, agencies and services of the period compared with."""
+    d = q.dialect(start, end)
+    parts = q.partials(d, start, end, ("service_id",), officer=False)
+    levels = add_up(parts, ("service_id",), service_agency)
+    pct = q.percentiles(d, start, end, None, names=("wait_p50", "wait_p90", "service_p50"))
+    hall = breakdown(
+        "hall", "", q.hall_name, levels["hall"][None], pct.get(None, {}), q.outcome_codes
+    )
+
+    def rows(level: str) -> tuple[Breakdown, ...]:
+        return level_rows(q, d, start, end, level, levels[level], names[level], also=now[level])
+
+    return Compared(hall, rows("agency"), rows("service"), len(q.days_with_visits(start, end)))
+
+
+def _changes(
+    q: StatsQuery,
+    period: tuple[date, date],
+    previous: tuple[date, date],
+    now: Compared,
+    before: Compared,
+    open_now: set[date],
+) -> dict[str, dict[str, Change]]:
+    """Each figure's change for the hall (key ``hall``), its agencies (``agency:CODE``) and
+    services (``service:CODE``), judged by the day-to-day rule of ``kiosk.stats.compare``."""
+    # Too short a period to hold MIN_DAYS days: no margins, and no daily queries either.
+    days = min((period[1] - period[0]).days, (previous[1] - previous[0]).days) + 1
+    daily_now: dict[str | None, Daily] = {}
+    daily_before: dict[str | None, Daily] = {}
+    if days >= MIN_DAYS:
+        open_before = q.days_with_visits(*previous)
+        for key in (None, "agency_id", "service_id"):
+            daily_now[key] = daily_values(q, q.dialect(*period), *period, key, open_now)
+            daily_before[key] = daily_values(q, q.dialect(*previous), *previous, key, open_before)
+    names = q.names()
+    ids = {level: {v[0]: i for i, v in names[level].items()} for level in ("agency", "service")}
+    result = {
+        "hall": changes_of(
+            now.hall,
+            before.hall,
+            now.open_days,
+            before.open_days,
+            daily_now.get(None, {}).get(None),
+            daily_before.get(None, {}).get(None),
+        )
+    }
+    for level, key, rows_now, rows_before in (
+        ("agency", "agency_id", now.agencies, before.agencies),
+        ("service", "service_id", now.services, before.services),
+    ):
+        earlier = {b.code: b for b in rows_before}
+        for b in rows_now:
+            ident = ids[level].get(b.code)
+            result[f"{level}:{b.code}"] = changes_of(
+                b,
+                earlier.get(b.code),
+                now.open_days,
+                before.open_days,
+                daily_now.get(key, {}).get(ident),
+                daily_before.get(key, {}).get(ident),
+            )
+    return result
 
 
 def today(queue: QueueService) -> PeriodStats:

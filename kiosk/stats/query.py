@@ -7,7 +7,19 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Date, Float, Integer, Select, Table, and_, case, insert, select
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    Integer,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
@@ -26,7 +38,14 @@ from kiosk.models import (
     Ticket,
     TicketStatus,
 )
-from kiosk.stats.dialect import Dialect, GroupPercentiles, as_date, days_of, temporary_table
+from kiosk.stats.dialect import (
+    Dialect,
+    GroupKey,
+    GroupPercentiles,
+    as_date,
+    days_of,
+    temporary_table,
+)
 from kiosk.stats.partials import Partial, partial_columns, read_partial
 from kiosk.store import Store
 
@@ -83,10 +102,11 @@ class StatsQuery:
         self.zone = zone or ZoneInfo(hall.timezone)
         self.outcome_codes: tuple[str, ...] = tuple(o["code"] for o in hall.outcomes)
         self.outcome_names = {o["code"]: dict(o["name"]) for o in hall.outcomes}
+        self.experiment: dict[str, Any] | None = hall.experiment
         self.now = as_utc(now)
         # Temporary tables of computed rows: (table, first day, last day, has officers).
         self.tables: list[tuple[Table, date, date, bool]] = []
-        self.indexes: set[tuple[str, str | None, str]] = set()
+        self.indexes: set[tuple[str, GroupKey, str]] = set()
 
     def dialect(self, start: date, end: date) -> Dialect:
         """The store's dialect for the days ``start`` to ``end``."""
@@ -224,7 +244,7 @@ class StatsQuery:
         d: Dialect,
         start: date,
         end: date,
-        key: str | None,
+        key: GroupKey,
         *,
         officer: bool = False,
         names: Sequence[str] = ("wait_p50", "wait_p90", "walk_p50", "service_p50"),
@@ -240,6 +260,19 @@ class StatsQuery:
             key,
             {name: PERCENTILES[name] for name in names},
         )
+
+    def rating_reasons(self, start: date, end: date) -> dict[str, int]:
+        """How often visitors gave each reason with their rating, most often first."""
+        return {
+            str(reason): int(count)
+            for reason, count in self.s.execute(
+                select(Rating.reason, func.count())
+                .join(Ticket, Ticket.id == Rating.ticket_id)
+                .where(Ticket.day >= start, Ticket.day <= end, Rating.reason.is_not(None))
+                .group_by(Rating.reason)
+                .order_by(func.count().desc(), Rating.reason)
+            )
+        }
 
     # -- names ------------------------------------------------------------------------------
 

@@ -8,16 +8,20 @@ from datetime import date, datetime
 from kiosk.views import _View
 
 DOCUMENTS_MISSING = "documents_missing"
+# Waits are counted in bands: up to 5 minutes, over 5 up to 15, over 15 up to 30, over 30.
+WAIT_BANDS_MIN = (5, 15, 30)
 
 
 @dataclass(frozen=True)
 class Durations(_View):
-    """Count, mean, median and 90th percentile of a duration, in minutes (None: no data)."""
+    """Count, mean, median, 90th percentile and longest of a duration, in minutes (None: no
+    data; the longest is kept for waits only)."""
 
     count: int
     mean_min: float | None
     median_min: float | None
     p90_min: float | None = None
+    max_min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Breakdown(_View):
     target_wait_mean_min: float | None
     ratings: RatingSummary
     simulated: int = 0
+    # Waits in the bands of WAIT_BANDS_MIN: up to 5 min, 5-15, 15-30, over 30.
+    wait_bands: tuple[int, ...] = (0, 0, 0, 0)
 
     @property
     def service_level(self) -> float | None:
@@ -74,6 +80,48 @@ class Breakdown(_View):
         """No-shows as a share (0-1) of the tickets that ended called or served."""
         base = self.served + self.no_shows + self.transferred
         return self.no_shows / base if base else None
+
+
+@dataclass(frozen=True)
+class Change(_View):
+    """A figure of this period against the previous one (see ``kiosk.stats.compare``).
+
+    ``margin`` is twice the standard error of the difference, from the figure's daily
+    values (None: too few days to tell); ``higher_is_better`` is None for a figure that is
+    neither good nor bad news (the visits).
+    """
+
+    figure: str
+    now: float | None
+    before: float | None
+    margin: float | None
+    days_now: int
+    days_before: int
+    higher_is_better: bool | None
+
+    @property
+    def delta(self) -> float | None:
+        """Now less before (None if either is missing)."""
+        return None if self.now is None or self.before is None else self.now - self.before
+
+    @property
+    def counts(self) -> bool:
+        """Whether the change is larger than day-to-day variation explains."""
+        delta = self.delta
+        return delta is not None and self.margin is not None and abs(delta) > self.margin
+
+    @property
+    def verdict(self) -> str:
+        """``better``, ``worse``, ``up`` or ``down`` (a change that counts), ``same`` (one
+        that does not) or ``unknown`` (no figure before or now, or too few days)."""
+        delta = self.delta
+        if delta is None or self.margin is None:
+            return "unknown"
+        if not self.counts:
+            return "same"
+        if self.higher_is_better is None:
+            return "up" if delta > 0 else "down"
+        return "better" if (delta > 0) == self.higher_is_better else "worse"
 
 
 @dataclass(frozen=True)
@@ -171,6 +219,18 @@ class PeriodStats(_View):
     trend: Trend
     rating_reasons: dict[str, int]
     service_agency: dict[str, str] = field(default_factory=dict)
+    previous_days_with_visits: int = 0
+    previous_agencies: tuple[Breakdown, ...] = ()
+    previous_services: tuple[Breakdown, ...] = ()
+    previous_rating_reasons: dict[str, int] = field(default_factory=dict)
+    # Per group ("hall", "agency:CODE", "service:CODE"), each figure's change.
+    changes: dict[str, dict[str, Change]] = field(default_factory=dict)
+    # The share of visits the hall means to call within their service's target.
+    goal_within_target: float = 0.9
+
+    def change(self, group: str, figure: str) -> Change | None:
+        """The change of ``figure`` for ``group`` ("hall", "agency:ENT"...), if compared."""
+        return self.changes.get(group, {}).get(figure)
 
 
 def iso_week_label(week: WeekRow) -> str:
