@@ -108,7 +108,7 @@ def test_the_hall_s_changes_are_judged_by_the_rule(compared: PeriodStats) -> Non
     # Median wait: 22 before; now the median of 2, 4, 9 (the LAND visit, called when the
     # ENT visit ended at 10:09), 6, 2, 6: 5; by day 2, 6.5, 6, 2, 6.
     wait = hall["wait_median"]
-    assert (wait.before, wait.now) == (pytest.approx(22.0), pytest.approx(5.0))
+    assert wait.before == pytest.approx(22.0) and wait.now == pytest.approx(5.0)
     assert wait.verdict == "better" and wait.days_now == 5 and wait.days_before == 5
     # Daily medians now: mean 4.5, squares of deviations 6.25 + 4 + 2.25 + 6.25 + 2.25 = 21,
     # variance 21 / 4; before, variance 4 (see the rule's test).
