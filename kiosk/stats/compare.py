@@ -154,6 +154,19 @@ def changes_of(
     }
 
 
+def slope(values: Sequence[float | None]) -> float | None:
+    """The least-squares change per step of a series (its gaps left out; None with fewer
+    than two values): the trend over weeks, cycles or periods."""
+    points = [(float(i), v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    var = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / var
+
+
 def _variance(values: Sequence[float]) -> float:
     n = len(values)
     mean = sum(values) / n

@@ -24,6 +24,9 @@ WAITS_1 = (20, 22, 24, 20, 24)
 WAITS_2 = (2, 4, 6, 2, 6)
 STARS_1 = (4, 5, 4, 5, 4)
 STARS_2 = (5, 4, 5, 4, 4)
+# Minutes at the desk, each week.
+SERVICE_1 = 8
+SERVICE_2 = 5
 
 
 def local(day: date, hour: int, minute: float = 0) -> datetime:
@@ -32,9 +35,16 @@ def local(day: date, hour: int, minute: float = 0) -> datetime:
 
 
 def two_weeks(queue: QueueService, clock: FixedClock) -> None:
-    """A visit a day for two weeks, served by D1, waits and ratings as above; the second
-    week's Tuesday also has a LAND-1 visit (so LAND has fewer days than the rule needs)."""
-    for week, waits, stars in ((WEEK_1, WAITS_1, STARS_1), (WEEK_2, WAITS_2, STARS_2)):
+    """A visit a day for two weeks, served by ann at D1, waits, desk minutes and ratings as
+    above; the second week's Tuesday also has a LAND-1 visit, served by bob at D3 at once
+    (so LAND has fewer days than the rule needs)."""
+    clock.now = local(WEEK_1, 9)
+    queue.add_staff("ann", name="Ann Officer", role="officer", pin="1234")
+    queue.add_staff("bob", name="Bob Officer", role="officer", pin="5678")
+    queue.sign_in("ann", "1234", desk_code="D1")
+    queue.sign_in("bob", "5678", desk_code="D3")
+    weeks = ((WEEK_1, WAITS_1, STARS_1, SERVICE_1), (WEEK_2, WAITS_2, STARS_2, SERVICE_2))
+    for week, waits, stars, service in weeks:
         for i, (wait, star) in enumerate(zip(waits, stars, strict=True)):
             day = week + timedelta(days=i)
             clock.now = local(day, 10)
@@ -44,7 +54,7 @@ def two_weeks(queue: QueueService, clock: FixedClock) -> None:
             clock.now = local(day, 10, wait)
             call_next(queue, "D1")
             queue.start("D1")
-            clock.now = local(day, 10, wait + 5)
+            clock.now = local(day, 10, wait + service)
             queue.complete("D1", outcome="resolved")
             rate(queue, ticket.token, star, None, "en")
             if week == WEEK_2 and i == 1:
