@@ -81,7 +81,7 @@ def test_each_officer_per_cycle_with_the_spread(queue: QueueService, clock: Fixe
     assert ann.trends["service_median"] == pytest.approx(-3.0)
     assert ann.figures["documents_missing"] == (0.0, 0.0)
     assert ann.figures["transferred"] == (0.0, 0.0)
-    assert ann.figures["rating"] == (pytest.approx(4.4), pytest.approx(4.4))
+    assert ann.figures["rating"] == pytest.approx((4.4, 4.4))
     # Bob's one visit is under the minimum of 3: only the count is shown.
     assert bob.figures["visits"] == (None, 1.0)
     assert bob.figures["documents_missing"] == (None, None)
