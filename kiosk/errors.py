@@ -121,3 +121,15 @@ class PermissionDeniedError(QueueRuleError):
 
 class ServiceClosedError(QueueRuleError):
     """The service takes no new tickets today."""
+
+
+class ReportPeriodError(KezekError):
+    """The period asked for cannot be reported: the hall declares no experiment, a cycle
+    has not begun, no cycle starts in the year. A matter of the command's arguments or the
+    hall file: exit 2."""
+
+    exit_code = 2
+
+
+class NothingToReportError(QueueRuleError):
+    """The period holds no visits: no report is written, rather than pages of zeros."""

@@ -35,3 +35,17 @@ ACTION_WORDS: dict[str, str] = {
 def status_word(status: str) -> Phrase:
     """A ticket status as a word translated with the message that holds it."""
     return Phrase(STATUS_WORDS.get(status, status))
+
+
+# A desk's pause reasons: the codes the desk console offers, and their names.
+PAUSE_REASONS: tuple[tuple[str, str], ...] = (
+    ("lunch", N_("Lunch")),
+    ("paperwork", N_("Paperwork")),
+    ("phone", N_("Phone consultation")),
+    ("break", N_("Short break")),
+)
+
+
+def pause_reason_word(reason: str) -> str | None:
+    """The message id of a pause reason's name (None for a reason typed by hand)."""
+    return dict(PAUSE_REASONS).get(reason.strip().lower())

@@ -1,21 +1,17 @@
-"""``kezek report``: the period's PDF report, its CSV tables and the open-data file.
+"""``kezek report``: the PDF report of a period, a cycle or a year, its CSV tables and the
+open-data file, or the internal staff report.
 
-Exit codes as the core's (0 done, 2 bad usage, 3 refused, 4 store unavailable). The
-rendering libraries load only when the command runs.
+Exit codes as the core's (0 done, 2 bad usage, an unknown cycle or a file that cannot be
+written, 3 no visits in the period, 4 store unavailable). The rendering libraries load
+only when the command runs (``printing.report_run``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
-
-from kiosk.cli import UsageError
-from kiosk.errors import KezekError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -30,7 +26,10 @@ def _day(text: str) -> date:
 def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
     """Add ``report`` to the parser that ``kiosk.cli.build_parser`` made."""
     common: argparse.ArgumentParser = parser.get_default("common")
-    help_text = "the service report of a period: a PDF, and CSV tables with open data"
+    help_text = (
+        "the service report of a period, a cycle or a year: a PDF, and CSV tables with "
+        "open data; or the internal staff report"
+    )
     p: argparse.ArgumentParser = subparsers.add_parser(
         "report", parents=[common], help=help_text, description=help_text
     )
@@ -39,7 +38,6 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
         "--from",
         dest="start",
         type=_day,
-        required=True,
         metavar="YYYY-MM-DD",
         help="first business day of the period",
     )
@@ -47,9 +45,25 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
         "--to",
         dest="end",
         type=_day,
-        required=True,
         metavar="YYYY-MM-DD",
         help="last business day of the period (included)",
+    )
+    p.add_argument(
+        "--cycle",
+        type=int,
+        metavar="N",
+        help="the experiment's cycle N, compared with cycle N-1 (cycle 1 with the baseline)",
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        metavar="YYYY",
+        help="the year-end report: the year's cycles side by side, the baseline against the last",
+    )
+    p.add_argument(
+        "--staff",
+        action="store_true",
+        help="the internal staff report instead: each officer's figures per cycle",
     )
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     p.add_argument(
@@ -63,57 +77,6 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
 
 
 def _report(args: argparse.Namespace) -> int:
-    from kiosk.stats import stats
-    from kiosk.store import Store
-    from printing.report_csv import OPEN_DATA_FILE, write_open_data, write_tables
-    from printing.report_pdf import render_report
+    from printing.report_run import run_report
 
-    began = time.perf_counter()
-    if args.end < args.start:
-        raise UsageError(f"--to ({args.end}) is before --from ({args.start}).")
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise UsageError(f"--out must end in .pdf, not '{out.name}'.")
-    store = Store(args.db)
-    args.opened.append(store)
-    figures = stats(store, args.start, args.end)
-    pdf = render_report(figures, lang=args.lang)
-    files: list[str] = []
-    visits = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(pdf)
-        files.append(str(out))
-        if args.csv:
-            folder = Path(args.csv)
-            files += [str(path) for path in write_tables(figures, folder, args.lang)]
-            open_data = folder / OPEN_DATA_FILE
-            visits = write_open_data(store, args.start, args.end, open_data)
-            files.append(str(open_data))
-    except OSError as exc:
-        raise KezekError(f"Cannot write {exc.filename or out}: {exc.strerror or exc}.") from exc
-    hall = figures.hall
-    data = {
-        "start": args.start.isoformat(),
-        "end": args.end.isoformat(),
-        "files": files,
-        "open_data_visits": visits,
-        "seconds": round(time.perf_counter() - began, 3),
-        "hall": hall.to_dict(),
-        "previous": figures.previous.to_dict() if figures.previous else None,
-    }
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
-    median = "-" if hall.wait.median_min is None else f"{hall.wait.median_min:.1f} min"
-    level = "-" if hall.service_level is None else f"{hall.service_level * 100:.0f}%"
-    lines = [
-        f"{args.start} to {args.end}: {hall.issued} visitors, {hall.served} served, "
-        f"median wait {median}, {level} within the target wait -> {out}"
-    ]
-    if hall.simulated:
-        lines.append(f"warning: {hall.simulated} of these visits are simulated")
-    if args.csv:
-        lines.append(f"CSV tables and open data ({visits} visits) -> {args.csv}")
-    print("\n".join(lines))
-    return 0
+    return run_report(args)

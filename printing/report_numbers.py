@@ -37,3 +37,24 @@ def fmt_share(share: float | None, lang: str, digits: int = 0) -> str:
 def fmt_date(day: date) -> str:
     """``23.11.2026``: the way dates are written in Kazakhstan in every language."""
     return f"{day.day:02d}.{day.month:02d}.{day:%Y}"
+
+
+def fmt_signed(value: float, lang: str, digits: int = 1) -> str:
+    """A change with its sign, ``+1,5`` or ``−1,5``; a change that rounds to nothing is a
+    plain ``0``, never ``−0`` or ``+0,0``."""
+    text = fmt_number(value, lang, digits)
+    if not any(c in "123456789" for c in text):
+        return "0"
+    return text if text.startswith(MINUS) else "+" + text
+
+
+def fmt_span(start: date, end: date) -> str:
+    """``07.09–29.11.2026``: the year once when both days share it."""
+    if start.year == end.year:
+        return f"{start.day:02d}.{start.month:02d}–{fmt_date(end)}"
+    return f"{fmt_date(start)}–{fmt_date(end)}"
+
+
+def fmt_day_month(day: date) -> str:
+    """``07.09``: a week's Monday on a chart's axis, the same in every language."""
+    return f"{day.day:02d}.{day.month:02d}"

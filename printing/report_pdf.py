@@ -1,96 +1,78 @@
-"""The period report as an A4 PDF (reportlab): summary page, charts, tables, definitions."""
+"""The period report as an A4 PDF (reportlab): the verdict and headline figures, agencies
+compared, charts, agency and service tables, outcomes and complaints, desks and weeks,
+definitions."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Frame,
-    KeepTogether,
-    NextPageTemplate,
-    PageBreak,
-    PageTemplate,
-)
+from reportlab.platypus import CondPageBreak, KeepTogether, NextPageTemplate, PageBreak
 
 from kiosk.i18n import gettext_for, pick
 from kiosk.stats import PeriodStats
-from printing.fonts import REGULAR
-from printing.report_charts import CHART_TITLES, ReportCharts
-from printing.report_numbers import fmt_date, fmt_int, fmt_number, fmt_share
-from printing.report_style import MARGIN, MUTED, register_family
+from printing.report_charts import AGENCY_TITLES, CHART_TITLES, ReportCharts
+from printing.report_compare import ReportCompare
+from printing.report_definitions import ReportDefinitions
+from printing.report_doc import build_pdf
+from printing.report_numbers import fmt_date, fmt_int, fmt_number, fmt_share, fmt_span
+from printing.report_outcomes import ReportOutcomes
+from printing.report_periods import ReportPeriods, heading, span_label
 from printing.report_summary import ReportSummary
 from printing.report_tables import ReportTables
 
-__all__ = ["CHART_TITLES", "fmt_date", "fmt_int", "fmt_number", "fmt_share", "render_report"]
+__all__ = [
+    "AGENCY_TITLES",
+    "CHART_TITLES",
+    "ReportPeriods",
+    "fmt_date",
+    "fmt_int",
+    "fmt_number",
+    "fmt_share",
+    "render_report",
+]
 
 
-def _story(st: PeriodStats, lang: str) -> list[Any]:
-    tables = ReportTables(st, lang)
-    story = ReportSummary(st, lang).summary()
-    story += [PageBreak(), *ReportCharts(st, lang).charts()]
-    # Tables of eleven figures need a landscape page for Kazakh and Russian headings.
-    story += [NextPageTemplate("landscape"), PageBreak(), *tables.agency_table()]
-    story += [CondPageBreak(90 * mm), *tables.service_table()]
-    story += [CondPageBreak(80 * mm), *tables.desk_table()]
+def _story(st: PeriodStats, lang: str, periods: ReportPeriods | None) -> list[Any]:
+    summary = ReportSummary(st, lang, periods)
+    periods = summary.periods
+    charts = ReportCharts(st, lang, periods)
+    compare = ReportCompare(st, lang, periods)
+    tables = ReportTables(st, lang, periods)
+    story = summary.summary()
+    story += [PageBreak(), *charts.agency_charts()]
+    story += [PageBreak(), *charts.charts()]
+    story += [NextPageTemplate("landscape"), PageBreak(), *compare.agency_table()]
+    story += [PageBreak(), *compare.service_table()]
+    story += [NextPageTemplate("portrait"), PageBreak(), *ReportOutcomes(st, lang, periods).page()]
+    story += [NextPageTemplate("landscape"), PageBreak(), *tables.desk_table()]
     story += [CondPageBreak(80 * mm), *tables.week_table()]
     story += [CondPageBreak(60 * mm), KeepTogether(tables.weekday_table())]
+    story += [NextPageTemplate("portrait"), PageBreak()]
+    story += ReportDefinitions(st, lang, periods).page()
     return story
 
 
-def render_report(st: PeriodStats, *, lang: str = "ru") -> bytes:
-    """The report of ``st`` as PDF bytes, every label in ``lang`` (kk, ru or en)."""
-    register_family()
+def render_report(
+    st: PeriodStats, *, lang: str = "ru", periods: ReportPeriods | None = None
+) -> bytes:
+    """The report of ``st`` as PDF bytes, every label in ``lang`` (kk, ru or en); ``periods``
+    names the period and the one compared with (default: by their dates)."""
+    story = _story(st, lang, periods)
+    named = periods or ReportPeriods.of_dates(
+        st.start,
+        st.end,
+        (st.previous_start, st.previous_end) if st.previous_start and st.previous_end else None,
+    )
     _ = gettext_for(lang)
-    buffer = io.BytesIO()
-    title = _("Service report") + f" {fmt_date(st.start)} – {fmt_date(st.end)}"
-    hall = pick(st.hall_name, lang)
-
-    def footer(canvas: Any, doc: Any) -> None:
-        width = doc.pageTemplate.pagesize[0]
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, 10 * mm, f"{hall} · {title}")
-        canvas.drawRightString(width - MARGIN, 10 * mm, _("Page {page}").format(page=doc.page))
-        canvas.restoreState()
-
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author=hall,
-        creator="Kezek",
-        invariant=1,
-    )
-    doc.addPageTemplates(
-        [
-            PageTemplate("portrait", [_frame(A4, "portrait")], onPage=footer, pagesize=A4),
-            PageTemplate(
-                "landscape",
-                [_frame(landscape(A4), "landscape")],
-                onPage=footer,
-                pagesize=landscape(A4),
-            ),
-        ]
-    )
-    doc.build(_story(st, lang))
-    return buffer.getvalue()
-
-
-def _frame(size: tuple[float, float], name: str) -> Frame:
-    return Frame(
-        MARGIN,
-        18 * mm,
-        size[0] - 2 * MARGIN,
-        size[1] - 33 * mm,
-        id=name,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
+    now = named.now
+    when = fmt_span(now.start, now.end)
+    if now.cycle:
+        when = f"{span_label(now, lang, with_name=False)}, {when}"
+    return build_pdf(
+        story,
+        title=_("Service report") + " · " + heading(named, lang),
+        footer=_("Service report") + " · " + when,
+        author=pick(st.hall_name, lang),
+        lang=lang,
     )

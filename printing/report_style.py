@@ -69,6 +69,22 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
             "tile_label", parent=base, fontSize=8, leading=10, textColor=MUTED
         ),
         "warn": ParagraphStyle("warn", parent=base, fontName=BOLD, textColor=BAD),
+        "definition": ParagraphStyle(
+            "definition",
+            parent=base,
+            fontSize=8.5,
+            leading=11,
+            leftIndent=10,
+            bulletIndent=0,
+            spaceAfter=4,
+        ),
+        "verdict": ParagraphStyle("verdict", parent=base, fontSize=8.5, leading=11),
+        "cell_right": ParagraphStyle(
+            "cell_right", parent=base, fontSize=7.5, leading=9, alignment=TA_RIGHT
+        ),
+        "cell_muted": ParagraphStyle(
+            "cell_muted", parent=base, fontSize=7, leading=8.5, textColor=MUTED
+        ),
     }
 
 

@@ -1,122 +1,42 @@
-"""The report's tables: by agency, service, desk, week and day of the week."""
+"""The report's tables: by desk (with its time and pauses), by week and by day of the week."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from kiosk.i18n import pick
-from kiosk.stats import Breakdown, DeskTime, iso_week_label
-from printing.report_numbers import DASH, fmt_date, fmt_int, fmt_number, fmt_share
+from kiosk.stats import DeskTime
+from kiosk.words import pause_reason_word
+from printing.report_layout import fitted_widths
+from printing.report_numbers import DASH, fmt_int, fmt_number, fmt_share, fmt_span
 from printing.report_part import ReportPart
-from printing.report_style import BAND, INK, escape, grid_style
+from printing.report_style import escape, grid_style
+
+WIDTH = 267 * mm  # the landscape frame
 
 
 class ReportTables(ReportPart):
-    """The landscape pages: a table per level of the hall, per week and per weekday."""
+    """The landscape pages of desks, weeks and weekdays."""
 
-    def breakdown_header(self, first: str) -> list[Any]:
-        """The header row of a breakdown table, ``first`` over its names."""
-        _ = self._
-        head = [self.p(first, "head")]
-        for label in (
-            _("Visitors"),
-            _("Served"),
-            _("No-shows"),
-            _("Mean wait, min"),
-            _("Median wait, min"),
-            _("9 in 10 waited less than, min"),
-            _("Within target"),
-            _("Service time, min"),
-            _("Repeat visits"),
-            _("Rating"),
-            _("Ratings"),
-        ):
-            head.append(Paragraph(escape(label), self.styles["head_right"]))
-        return head
-
-    def breakdown_cells(
-        self, b: Breakdown, *, bold: bool = False, tickets: bool = False
-    ) -> list[Any]:
-        """A breakdown's figures as a row's cells (a service's ``tickets`` for visitors)."""
-        lang = self.lang
-        return [
-            self.right(fmt_int(b.tickets if tickets else b.issued, lang), bold),
-            self.right(fmt_int(b.served, lang), bold),
-            self.right(fmt_int(b.no_shows, lang), bold),
-            self.right(self.minutes(b.wait.mean_min), bold),
-            self.right(self.minutes(b.wait.median_min), bold),
-            self.right(self.minutes(b.wait.p90_min), bold),
-            self.right(fmt_share(b.service_level, lang), bold),
-            self.right(self.minutes(b.service.mean_min), bold),
-            self.right(fmt_int(b.repeat_visits, lang), bold),
-            self.right(fmt_number(b.ratings.mean, lang, 2), bold),
-            self.right(fmt_int(b.ratings.count, lang), bold),
+    def header(self, texts: list[str]) -> list[Any]:
+        """A header row: the first heading left, the others right-aligned."""
+        return [self.p(texts[0], "head")] + [
+            Paragraph(escape(text), self.styles["head_right"]) for text in texts[1:]
         ]
-
-    def agency_table(self) -> list[Any]:
-        """The agencies and the whole hall."""
-        _ = self._
-        data = [self.breakdown_header(_("Agency"))]
-        for a in self.st.agencies:
-            data.append([self.p(pick(a.name, self.lang), "cell"), *self.breakdown_cells(a)])
-        data.append(
-            [self.p(_("Whole hall"), "cell_bold"), *self.breakdown_cells(self.st.hall, bold=True)]
-        )
-        return [self.p(_("By agency"), "h2"), self._breakdown_table(data, total=True)]
-
-    def service_table(self) -> list[Any]:
-        """The services, grouped under their agencies."""
-        _ = self._
-        data = [self.breakdown_header(_("Service"))]
-        spans: list[int] = []
-        agency_of = self.st.service_agency
-        by_agency: dict[str, list[Breakdown]] = {}
-        for s in self.st.services:
-            by_agency.setdefault(agency_of.get(s.code, ""), []).append(s)
-        for a in self.st.agencies:
-            services = by_agency.get(a.code, [])
-            if not services:
-                continue
-            spans.append(len(data))
-            data.append([self.p(pick(a.name, self.lang), "cell_bold")] + [""] * 11)
-            for s in services:
-                data.append(
-                    [
-                        self.p(pick(s.name, self.lang), "cell"),
-                        *self.breakdown_cells(s, tickets=True),
-                    ]
-                )
-        table = self._breakdown_table(data, total=False)
-        table.setStyle(
-            TableStyle(
-                [("SPAN", (0, r), (-1, r)) for r in spans]
-                + [("BACKGROUND", (0, r), (-1, r), BAND) for r in spans]
-            )
-        )
-        note = self.p(_("A service's visitors include those transferred to it."), "small")
-        return [self.p(_("By service"), "h2"), table, Spacer(1, 1 * mm), note]
-
-    def _breakdown_table(self, data: list[list[Any]], *, total: bool) -> Table:
-        widths = [58 * mm] + [19 * mm] * 11
-        table = Table(data, colWidths=widths, repeatRows=1)
-        style = grid_style(len(data))
-        if total:
-            style.add("LINEABOVE", (0, -1), (-1, -1), 0.8, INK)
-        table.setStyle(style)
-        return table
 
     def desk_table(self) -> list[Any]:
         """The desks' figures and time, and the pauses by reason."""
         _ = self._
         lang = self.lang
         time_by_code = {t.code: t for t in self.st.desk_time}
-        head = [self.p(_("Desk"), "head")] + [
-            Paragraph(escape(label), self.styles["head_right"])
-            for label in (
-                _("Tickets"),
+        texts = [
+            _("Desk"),
+            *(
+                _("Visits called"),
                 _("Served"),
                 _("Mean wait, min"),
                 _("Service time, min"),
@@ -127,9 +47,9 @@ class ReportTables(ReportPart):
                 _("Busy share"),
                 _("Rating"),
                 _("Ratings"),
-            )
+            ),
         ]
-        data: list[list[Any]] = [head]
+        data: list[list[Any]] = [self.header(texts)]
         codes = [d.code for d in self.st.desks]
         codes += [t.code for t in self.st.desk_time if t.code not in codes]
         by_code = {d.code: d for d in self.st.desks}
@@ -153,7 +73,9 @@ class ReportTables(ReportPart):
                     self.right(fmt_int(b.ratings.count, lang) if b else DASH),
                 ]
             )
-        table = Table(data, colWidths=[41 * mm] + [20.5 * mm] * 11, repeatRows=1)
+        table = Table(
+            data, colWidths=fitted_widths(texts, WIDTH, first_width=41 * mm), repeatRows=1
+        )
         table.setStyle(grid_style(len(data)))
         story: list[Any] = [self.p(_("By desk"), "h2"), table]
         reasons: dict[str, float] = {}
@@ -170,9 +92,10 @@ class ReportTables(ReportPart):
                 ]
             ]
             for reason, minutes in sorted(reasons.items(), key=lambda r: -r[1]):
+                word = pause_reason_word(reason)
                 rows.append(
                     [
-                        self.p(reason, "cell"),
+                        self.p(_(word) if word else reason, "cell"),
                         self.right(fmt_number(minutes / 60, lang)),
                         self.right(
                             fmt_share(minutes / open_total if open_total else None, lang, 1)
@@ -192,10 +115,10 @@ class ReportTables(ReportPart):
         """The weekly series."""
         _ = self._
         lang = self.lang
-        head = [self.p(_("Week"), "head")] + [
-            Paragraph(escape(label), self.styles["head_right"])
-            for label in (
-                _("Visitors"),
+        texts = [
+            _("Week"),
+            *(
+                _("Visits"),
                 _("Served"),
                 _("Mean wait, min"),
                 _("Median wait, min"),
@@ -203,13 +126,13 @@ class ReportTables(ReportPart):
                 _("Within target"),
                 _("Rating"),
                 _("Ratings"),
-            )
+            ),
         ]
-        data: list[list[Any]] = [head]
+        data: list[list[Any]] = [self.header(texts)]
         for w in self.st.weeks:
             data.append(
                 [
-                    self.p(f"{iso_week_label(w)}  {fmt_date(w.start)}", "cell"),
+                    self.p(fmt_span(w.start, w.start + timedelta(days=6)), "cell"),
                     self.right(fmt_int(w.issued, lang)),
                     self.right(fmt_int(w.served, lang)),
                     self.right(self.minutes(w.wait.mean_min)),
@@ -220,7 +143,9 @@ class ReportTables(ReportPart):
                     self.right(fmt_int(w.rating_count, lang)),
                 ]
             )
-        table = Table(data, colWidths=[51 * mm] + [27 * mm] * 8, repeatRows=1)
+        table = Table(
+            data, colWidths=fitted_widths(texts, WIDTH, first_width=51 * mm), repeatRows=1
+        )
         table.setStyle(grid_style(len(data)))
         return [self.p(_("By week"), "h2"), table]
 
@@ -233,7 +158,7 @@ class ReportTables(ReportPart):
             [
                 self.p(_("Day of the week"), "head"),
                 Paragraph(escape(_("Days open")), self.styles["head_right"]),
-                Paragraph(escape(_("Visitors a day")), self.styles["head_right"]),
+                Paragraph(escape(_("Visits a day")), self.styles["head_right"]),
                 Paragraph(escape(_("Mean wait, min")), self.styles["head_right"]),
             ]
         ]

@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from kiosk.i18n import N_, pick
 from kiosk.models import DeskState
 from kiosk.views import DeskView, ServiceLoad
+from kiosk.words import PAUSE_REASONS
 from ui.moments import clock_time, minutes_between
 
 Row = TypeVar("Row", ServiceLoad, DeskView)
@@ -137,13 +138,6 @@ class ServiceTableModel(_RowsModel[ServiceLoad]):
         # Two lines keep the column narrow enough for the others to stay on screen.
         return _("no open desk") + "\n" + _("opens {time}").format(time=when)
 
-
-PAUSE_REASONS = (
-    ("lunch", N_("Lunch")),
-    ("paperwork", N_("Paperwork")),
-    ("phone", N_("Phone consultation")),
-    ("break", N_("Short break")),
-)
 
 
 DESK_STATES = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from kiosk.clock import local_day
 from kiosk.experiment import Cycle, Experiment
 from kiosk.models import Hall
 from kiosk.queue import QueueService
@@ -21,9 +23,9 @@ from kiosk.views import _View
 
 @dataclass(frozen=True)
 class Span(_View):
-    """A period the report names: a cycle (``cycle`` its number), the baseline (``cycle``
-    0) or a period of dates (``cycle`` None); ``until`` is set when it is cut short because
-    it has not ended yet."""
+    """A period the report names: a cycle (``cycle`` its number), the declared baseline
+    (``baseline``), the cycle's length just before the experiment (``cycle`` 0), or a period
+    of dates (``cycle`` None); ``until`` is set when it is cut short, not having ended."""
 
     start: date
     end: date
@@ -65,6 +67,13 @@ def stored_experiment(store: Store) -> Experiment | None:
     return Experiment.from_data(data) if data else None
 
 
+def hall_today(store: Store, now: datetime | None = None) -> date:
+    """Today's business day in the hall's time zone (UTC for a store with no hall yet)."""
+    with store.read() as s:
+        zone = s.scalar(select(Hall.timezone).where(Hall.id == 1)) or "UTC"
+    return local_day(now or datetime.now(UTC), ZoneInfo(zone))
+
+
 def cycle_span(experiment: Experiment, number: int, until: date | None = None) -> Span:
     """Cycle ``number`` as a span, cut at ``until`` if it runs past it."""
     cycle = experiment.cycle(number)
@@ -84,36 +93,40 @@ def baseline_span(experiment: Experiment, *, default_first_cycle: bool = False) 
     """The declared baseline; without one, cycle 1 (``default_first_cycle``) or the weeks
     just before the experiment."""
     if experiment.baseline is not None:
-        return Span(*experiment.baseline, cycle=0, baseline=True)
+        return Span(*experiment.baseline, baseline=True)
     if default_first_cycle:
         return cycle_span(experiment, 1)
     before: Cycle = experiment.cycle(0)
-    return Span(before.start, before.end, cycle=0, baseline=True)
+    return Span(before.start, before.end, cycle=0)
 
 
 def year_stats(
     source: QueueService | Store, experiment: Experiment, year: int, until: date
 ) -> YearStats:
-    """The cycles that start in ``year`` (by ``until``, the last cut there), side by side,
-    and the baseline (declared, else cycle 1) against the last of them."""
-    cycles = experiment.cycles_of_year(year, until)
-    if not cycles:
+    """The cycles that start in ``year`` (by ``until``, the last cut there; cycles at the
+    end without visits left out), side by side, and the baseline (declared, else cycle 1)
+    against the last of them."""
+    spans = [
+        cycle_span(experiment, c.number, until) for c in experiment.cycles_of_year(year, until)
+    ]
+    figures = [
+        CycleFigures(span, stats(source, span.start, span.end, weeks=0, compare=False))
+        for span in spans
+    ]
+    while len(figures) > 1 and not figures[-1].stats.hall.tickets:
+        figures.pop()
+    if not figures:
         return YearStats(year, (), baseline_span(experiment), None, {})
-    spans = [cycle_span(experiment, c.number, until) for c in cycles]
     baseline = baseline_span(experiment, default_first_cycle=True)
-    last = spans[-1]
-    weeks = (last.end - spans[0].start).days // 7 + 1
+    last = figures[-1].span
+    # The last cycle again, against the baseline, with the weekly series of the whole year.
+    weeks = (last.end - figures[0].span.start).days // 7 + 1
     comparison = None
     if (baseline.start, baseline.end) != (last.start, last.end):
         comparison = stats(
             source, last.start, last.end, previous=(baseline.start, baseline.end), weeks=weeks
         )
-    figures = [
-        CycleFigures(span, stats(source, span.start, span.end, weeks=0, compare=False))
-        for span in spans[:-1]
-    ]
-    last_stats = comparison or stats(source, last.start, last.end, weeks=weeks, compare=False)
-    figures.append(CycleFigures(last, last_stats))
+        figures[-1] = CycleFigures(last, comparison)
     return YearStats(
         year=year,
         cycles=tuple(figures),

@@ -225,6 +225,10 @@ def _compute(
         ),
         changes=changes,
         goal_within_target=goal_of(q.experiment),
+        service_targets={
+            code: int(target)
+            for code, target in s.execute(select(Service.code, Service.target_wait_min))
+        },
     )
 
 

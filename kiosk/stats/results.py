@@ -227,6 +227,8 @@ class PeriodStats(_View):
     changes: dict[str, dict[str, Change]] = field(default_factory=dict)
     # The share of visits the hall means to call within their service's target.
     goal_within_target: float = 0.9
+    # Each service's target wait, in minutes, by code.
+    service_targets: dict[str, int] = field(default_factory=dict)
 
     def change(self, group: str, figure: str) -> Change | None:
         """The change of ``figure`` for ``group`` ("hall", "agency:ENT"...), if compared."""

@@ -29,13 +29,16 @@ def test_a_cycle_is_compared_with_the_one_before_or_the_baseline() -> None:
     two = cycle_span(WEEKLY, 2)
     assert (two.start, two.end, two.cycle, two.until) == (WEEK_2, SUNDAY_2, 2, None)
     assert previous_span(WEEKLY, 2) == cycle_span(WEEKLY, 1)
-    # Cycle 1 against the week before the start, marked as the baseline.
+    # Cycle 1 against the cycle's length before the start (cycle 0), not a declared baseline.
     first = previous_span(WEEKLY, 1)
-    assert (first.start, first.end, first.baseline) == (date(2026, 11, 2), date(2026, 11, 8), True)
+    assert (first.start, first.end) == (date(2026, 11, 2), date(2026, 11, 8))
+    assert (first.cycle, first.baseline) == (0, False)
     declared = Experiment(start=WEEK_1, baseline=(date(2026, 10, 1), date(2026, 10, 31)))
-    assert (previous_span(declared, 1).start, previous_span(declared, 1).end) == (
+    baseline = previous_span(declared, 1)
+    assert (baseline.start, baseline.end, baseline.baseline) == (
         date(2026, 10, 1),
         date(2026, 10, 31),
+        True,
     )
     # A cycle not over yet is cut at the day given, and says so.
     cut = cycle_span(WEEKLY, 2, until=date(2026, 11, 18))

@@ -81,13 +81,13 @@ def test_the_report_holds_the_headline_figures_and_the_charts(
         str(tmp_path / "csv"),
     )
     assert (code, err) == (0, "")
-    assert f"-> {out}" in stdout and "5 visitors, 3 served" in stdout
+    assert f"-> {out}" in stdout and "5 visits, 3 served" in stdout
     pages, text = pdf_text(out.read_bytes())
     assert pages >= 3
     _ = gettext_for("ru")
     # The hand-worked figures of tests/core/test_stats.py, as a Russian reader sees them.
     assert "Test hall ru" in text
-    assert "23.11.2026 – 29.11.2026" in text
+    assert "23.11–29.11.2026" in text
     for figure in (
         "5,4",  # mean wait
         "5,0",  # median wait
@@ -100,8 +100,10 @@ def test_the_report_holds_the_headline_figures_and_the_charts(
         assert figure in text, figure
     for title in CHART_TITLES:
         assert text.count(_(title)) == 1, title
-    # The charts' own axis labels: ISO week 48, the hour 10, the star ratings.
-    assert "W48" in text and "5★" in text and "10" in text
+    # The charts' own axis labels: the week of Monday 23.11, the hour 10, the star ratings;
+    # weeks by their Monday's date in every language, never "W48".
+    assert "23.11" in text and "5★" in text and "10" in text
+    assert "W48" not in text
     assert "Отдел" not in text  # the small hall's names, not the demo hall's
     assert "Entrepreneurship ru" in text and "Plots ru" in text and "Desk 3 ru" in text
 
@@ -193,17 +195,40 @@ def test_the_report_renders_in_each_language(
         assert "5.4" in text and "83.3%" in text
 
 
-def test_an_empty_period_still_gives_a_report(queue: QueueService) -> None:
+def test_an_empty_period_writes_nothing_and_exits_3(
+    queue: QueueService, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out" / "empty.pdf"
+    code, stdout, err = kezek(
+        capsys,
+        "report",
+        "--db",
+        store_url,
+        "--from",
+        "2026-09-14",
+        "--to",
+        "2026-09-20",
+        "--out",
+        str(out),
+        "--csv",
+        str(tmp_path / "out" / "csv"),
+    )
+    assert code == 3 and stdout == ""
+    assert err == (
+        "kezek report: No visits from 2026-09-14 to 2026-09-20: there is nothing to report, "
+        "and no file was written.\n"
+    )
+    assert not (tmp_path / "out").exists()
+    # The renderer itself still copes with a period of nothing (charts say so).
     st = stats(queue, MONDAY - timedelta(weeks=10), MONDAY - timedelta(weeks=9))
     pages, text = pdf_text(render_report(st, lang="en"))
-    assert pages >= 3
-    assert "No visits in this period." in text and "No data" in text
+    assert pages >= 3 and "No data" in text
 
 
 def test_simulated_visits_are_flagged(queue: QueueService, clock: FixedClock) -> None:
     queue.issue("ENT-REG", source="sim-kiosk")
     _pages, text = pdf_text(render_report(stats(queue, MONDAY, MONDAY), lang="en"))
-    assert "This period holds 1 simulated visits: not for publication." in text
+    assert "This report holds 1 simulated visits: not for publication." in text
 
 
 def test_report_usage_errors_and_json(
