@@ -28,8 +28,8 @@ from kiosk.i18n import N_, gettext_for, pick
 from kiosk.models import DeskState, TicketStatus
 from kiosk.queue import QueueService
 from kiosk.views import Catalog, DeskQueue, EventView, StaffView, TicketView
+from kiosk.words import PAUSE_REASONS
 from ui.feed import EventBridge
-from ui.hall_models import PAUSE_REASONS
 from ui.moments import minutes_between
 from ui.ops import run_op
 from ui.sign_in import SignInPanel
