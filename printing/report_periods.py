@@ -42,9 +42,10 @@ def span_label(span: Span, lang: str, *, with_name: bool = True) -> str:
 
 def span_dates(span: Span, lang: str) -> str:
     """The span's dates, "(to 18.11.2026)" after a span cut short because it has not ended."""
+    _ = gettext_for(lang)
     text = fmt_span(span.start, span.end)
     if span.until is not None:
-        text += " " + gettext_for(lang)("(so far, to {day})").format(day=fmt_date(span.until))
+        text += " " + _("(so far, to {day})").format(day=fmt_date(span.until))
     return text
 
 
@@ -76,15 +77,17 @@ def heading(periods: ReportPeriods, lang: str) -> str:
 
 def column_now(periods: ReportPeriods, lang: str) -> str:
     """A column heading for the period reported: "Cycle 2" or "This period"."""
+    _ = gettext_for(lang)
     if periods.now.cycle:
         return span_label(periods.now, lang, with_name=False)
-    return gettext_for(lang)("This period")
+    return _("This period")
 
 
 def column_before(periods: ReportPeriods, lang: str) -> str:
     """A column heading for the period compared with: "Cycle 1", "Baseline" or "Previous
     period"."""
+    _ = gettext_for(lang)
     before = periods.before
     if before is not None and (before.cycle is not None or before.baseline):
         return span_label(before, lang, with_name=False)
-    return gettext_for(lang)("Previous period")
+    return _("Previous period")

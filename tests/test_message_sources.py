@@ -27,10 +27,12 @@ COMMAND_LINE_ONLY = {
     "kiosk/cli.py",
     "kiosk/simulator.py",
     "kiosk/hall.py",
+    "kiosk/experiment.py",
     "kiosk/hall_loader.py",
     "kiosk/terminal_config.py",
     "printing/cli.py",
     "printing/report_cli.py",
+    "printing/report_run.py",
 }
 # Errors whose first argument is a value (a code, a ticket number) they build an N_ message from.
 TAKES_A_VALUE = {

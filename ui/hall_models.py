@@ -139,7 +139,6 @@ class ServiceTableModel(_RowsModel[ServiceLoad]):
         return _("no open desk") + "\n" + _("opens {time}").format(time=when)
 
 
-
 DESK_STATES = {
     DeskState.OPEN: N_("open"),
     DeskState.PAUSED: N_("paused"),
