@@ -31,7 +31,13 @@ def fmt_share(share: float | None, lang: str, digits: int = 0) -> str:
     """A 0-1 share as a percentage: ``84 %`` (kk, ru) or ``84%`` (en)."""
     if share is None:
         return DASH
-    return fmt_number(share * 100, lang, digits) + (NBSP + "%" if lang in ("kk", "ru") else "%")
+    return fmt_number(share * 100, lang, digits) + percent_sign(lang)
+
+
+def percent_sign(lang: str) -> str:
+    """`` %`` after a number in Kazakh and Russian (a no-break space before it), ``%`` in
+    English."""
+    return NBSP + "%" if lang in ("kk", "ru") else "%"
 
 
 def fmt_date(day: date) -> str:

@@ -18,6 +18,7 @@ from printing.report_numbers import (
     fmt_number,
     fmt_share,
     fmt_signed,
+    percent_sign,
 )
 from printing.report_periods import ReportPeriods
 from printing.report_style import (
@@ -96,7 +97,7 @@ class ReportPart:
             if not change.before:
                 return DASH
             text = fmt_signed(delta / change.before * 100, self.lang, 0)
-            return text if text == "0" else text + NBSP + "%"
+            return text if text == "0" else text + percent_sign(self.lang)
         text = fmt_signed(delta, self.lang, 1)
         return text if text == "0" else text + NBSP + self._("min")
 
@@ -132,7 +133,7 @@ class ReportPart:
             if before == 0:
                 return self.right(DASH)
             text = fmt_signed((now - before) / before * 100, self.lang, 0)
-            text = text if text == "0" else text + NBSP + "%"
+            text = text if text == "0" else text + percent_sign(self.lang)
         elif kind == "points":
             text = fmt_signed((now - before) * 100, self.lang, 1)
             text = text if text == "0" else text + NBSP + self._("pp")
