@@ -97,7 +97,12 @@ def test_staged_files_land_together_or_not_at_all(tmp_path: Path) -> None:
     assert sorted(p.name for p in placed) == ["a.csv", "r.pdf"]
     assert out.read_bytes() == b"pdf" and (folder / "a.csv").read_text() == "a"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "r.pdf"]
-    with pytest.raises(RuntimeError), StagedFiles() as staged:
-        staged.file(tmp_path / "other.pdf").write_bytes(b"x")
-        raise RuntimeError("the CSV tables failed")
+
+    def fail_half_way() -> None:
+        with StagedFiles() as staged:
+            staged.file(tmp_path / "other.pdf").write_bytes(b"x")
+            raise RuntimeError("the CSV tables failed")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "r.pdf"]
