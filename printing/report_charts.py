@@ -29,7 +29,7 @@ from printing.report_chart_kit import (
 from printing.report_numbers import fmt_day_month, fmt_int, fmt_number, fmt_share
 from printing.report_part import ReportPart
 from printing.report_periods import column_before, column_now
-from printing.report_style import ACCENT, ACCENT_LIGHT, BAD, GOOD, MUTED
+from printing.report_style import ACCENT, ACCENT_LIGHT, BAD, MUTED
 
 # Chart titles: the test finds them in the PDF's text.
 AGENCY_TITLES = (
@@ -289,5 +289,3 @@ def _caption(width: float, text: str) -> String:
         width / 2, 4, text, fontName=REGULAR, fontSize=7, fillColor=MUTED, textAnchor="middle"
     )
 
-
-__all__ = ["AGENCY_TITLES", "CHART_TITLES", "GOOD", "ReportCharts"]

@@ -57,6 +57,8 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must end in .pdf, not '{out.name}'.")
     if args.staff and args.csv:
         raise UsageError("--staff writes the internal staff report alone: leave out --csv.")
+    if args.year is not None and args.csv:
+        raise UsageError("--csv goes with a period or a cycle, not with --year.")
     _check_choice(args)
     store = Store(args.db)
     args.opened.append(store)
@@ -212,8 +214,6 @@ def _year(args: argparse.Namespace, store: Store, request: Request, out: Path, b
     if not any(c.stats.hall.tickets for c in year.cycles):
         first, last = year.cycles[0].span, year.cycles[-1].span
         raise _nothing(Span(first.start, last.end))
-    if args.csv:
-        raise UsageError("--csv goes with a period or a cycle, not with --year.")
     pdf = render_year(year, lang=args.lang)
     files = _write(out, pdf)
     comparison = year.comparison

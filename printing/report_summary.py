@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from kiosk.i18n import pick
 from kiosk.stats import WAIT_BANDS_MIN, Breakdown
-from printing.report_numbers import DASH, NBSP, fmt_int, fmt_number, fmt_share
+from printing.report_numbers import DASH, fmt_int, fmt_number, fmt_share
 from printing.report_part import ReportPart
 from printing.report_periods import column_before, column_now, heading
 from printing.report_style import BAD, WARN_BG, escape, grid_style
@@ -168,8 +168,8 @@ class ReportSummary(ReportPart):
         judged(
             _("Average rating (1–5)"),
             "rating",
-            _rating(hall, lang, self.count_of),
-            _rating(prev, lang, self.count_of) if prev else DASH,
+            _rating(hall, lang),
+            _rating(prev, lang) if prev else DASH,
         )
         row(
             _("Mean walk to the desk, min"),
@@ -244,10 +244,8 @@ def _per_day(count: int, days: int) -> float | None:
     return count / days if days else None
 
 
-def _rating(b: Breakdown, lang: str, count_of: Any) -> str:
+def _rating(b: Breakdown, lang: str) -> str:
     if b.ratings.mean is None:
         return DASH
     return f"{fmt_number(b.ratings.mean, lang, 2)} ({fmt_int(b.ratings.count, lang)})"
 
-
-__all__ = ["NBSP", "ReportSummary"]

@@ -191,6 +191,8 @@ def test_cycles_that_cannot_be_reported_exit_2(
     assert code == 2 and "--from and --to, or --cycle N, or --year YYYY" in err
     code, _out, err = report(capsys, history, out, "--from", "2025-06-02")
     assert code == 2 and "--from and --to go together" in err
+    code, _out, err = report(capsys, history, out, "--year", "2025", "--csv", str(tmp_path))
+    assert code == 2 and "not with --year" in err
     assert not out.exists()
 
 
