@@ -20,7 +20,6 @@ from kiosk.errors import NothingToReportError, ReportPeriodError
 from kiosk.experiment import Experiment
 from kiosk.i18n import N_
 from kiosk.stats import (
-    WEEKS_SHOWN,
     PeriodStats,
     Span,
     cycle_span,
@@ -34,9 +33,6 @@ from kiosk.stats import (
 from kiosk.store import Store
 from printing.report_files import StagedFiles
 from printing.report_periods import ReportPeriods
-
-# The weekly series of a report covers both periods compared when they fit in a year.
-MAX_WEEKS_SHOWN = 53
 
 
 @dataclass(frozen=True)
@@ -141,15 +137,6 @@ def _write(out: Path, pdf: bytes, fill_folder: Any = None, folder: Path | None =
             raise UsageError(f"Cannot write {where}: {exc.strerror or exc}.") from None
 
 
-def _weeks(now: Span, before: Span | None) -> int:
-    """The weekly series: the weeks of both periods, when they make at most a year's."""
-    if before is None:
-        return WEEKS_SHOWN
-    first = before.start - timedelta(days=before.start.weekday())
-    weeks = (now.end - first).days // 7 + 1
-    return weeks if WEEKS_SHOWN <= weeks <= MAX_WEEKS_SHOWN else WEEKS_SHOWN
-
-
 def _verdicts(st: PeriodStats) -> dict[str, str]:
     return {figure: change.verdict for figure, change in st.changes.get("hall", {}).items()}
 
@@ -162,7 +149,7 @@ def _period(
 
     now, before = periods.now, periods.before
     previous = (before.start, before.end) if before else None
-    figures = stats(store, now.start, now.end, previous=previous, weeks=_weeks(now, before))
+    figures = stats(store, now.start, now.end, previous=previous)
     if not figures.hall.tickets:
         raise _nothing(now)
     pdf = render_report(figures, lang=args.lang, periods=periods)

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from kiosk.stats.dialect import Dialect, as_date
+from kiosk.stats.dialect import as_date
 from kiosk.stats.partials import Partial, minutes
-from kiosk.stats.query import StatsQuery
 from kiosk.stats.results import DOCUMENTS_MISSING, Breakdown, Change
+from kiosk.stats.waits import PeriodWaits, groupers
 
 # The figures compared, in the order the report shows them.
 FIGURES = (
@@ -68,43 +68,43 @@ def figure_value(b: Breakdown | None, figure: str, open_days: int) -> float | No
 
 
 def daily_values(
-    q: StatsQuery, d: Dialect, start: date, end: date, key: str | None, open_days: Iterable[date]
-) -> Daily:
-    """Each group's (``key``: ``agency_id``, ``service_id`` or None) daily figures."""
-    keys = ("day", key) if key else ("day",)
-    parts = q.partials(d, start, end, keys, officer=False)
-    pct = q.percentiles(
-        d, start, end, keys if key else "day", names=("wait_p50", "wait_p90"), officer=False
-    )
+    parts: dict[tuple[Any, ...], Partial],
+    waits: PeriodWaits,
+    service_agency: dict[Any, Any],
+    open_days: Iterable[date],
+) -> dict[str | None, Daily]:
+    """Each group's daily figures, for every key (None for the hall, ``agency_id``,
+    ``service_id``), from the period's partial sums per (day, service) and its waits."""
     days = sorted(open_days)
-    result: Daily = defaultdict(lambda: defaultdict(list))
-    by_group: dict[Any, dict[date, tuple[Partial, dict[str, float | None]]]] = defaultdict(dict)
-    pct_by_day = {
-        ((as_date(k[0]), k[1]) if key else as_date(k)): values for k, values in pct.items()
-    }
-    for group_key, part in parts.items():
-        day, group = as_date(group_key[0]), (group_key[1] if key else None)
-        by_group[group][day] = (part, pct_by_day.get((day, group) if key else day, {}))
-    for group, per_day in by_group.items():
-        if key and group is None:
-            continue
-        values = result[group]
-        for day in days:
-            part, day_pct = per_day.get(day, (Partial(), {}))
-            values["visits_per_day"].append(float(part.count("issued")))
-            if part.count("wait_n"):
-                for figure, name in (("wait_median", "wait_p50"), ("wait_p90", "wait_p90")):
-                    value = minutes(day_pct.get(name))
-                    if value is not None:
-                        values[figure].append(value)
-            if part.count("target_base"):
-                values["within_target"].append(part.count("within") / part.count("target_base"))
-            if part.count("served"):
-                missing = part.outcomes.get(DOCUMENTS_MISSING, 0)
-                values["documents_missing"].append(missing / part.count("served"))
-            rating = part.mean("r_sum", "r_n")
-            if rating is not None:
-                values["rating"].append(rating)
+    result: dict[str | None, Daily] = {}
+    for key, group_of in groupers(service_agency).items():
+        per_day: dict[Any, dict[date, Partial]] = defaultdict(lambda: defaultdict(Partial))
+        for (day, service_id), part in parts.items():
+            per_day[group_of(service_id)][as_date(day)].add(part)
+        pct = waits.daily(group_of)
+        daily: Daily = defaultdict(lambda: defaultdict(list))
+        for group, by_day in per_day.items():
+            if key and group is None:
+                continue
+            values = daily[group]
+            for day in days:
+                part = by_day.get(day) or Partial()
+                day_pct = pct.get((day, group), {})
+                values["visits_per_day"].append(float(part.count("issued")))
+                if part.count("wait_n"):
+                    for figure, name in (("wait_median", "wait_p50"), ("wait_p90", "wait_p90")):
+                        value = minutes(day_pct.get(name))
+                        if value is not None:
+                            values[figure].append(value)
+                if part.count("target_base"):
+                    values["within_target"].append(part.count("within") / part.count("target_base"))
+                if part.count("served"):
+                    missing = part.outcomes.get(DOCUMENTS_MISSING, 0)
+                    values["documents_missing"].append(missing / part.count("served"))
+                rating = part.mean("r_sum", "r_n")
+                if rating is not None:
+                    values["rating"].append(rating)
+        result[key] = daily
     return result
 
 

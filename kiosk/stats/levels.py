@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from kiosk.stats.dialect import Dialect
+from kiosk.stats.dialect import Dialect, GroupPercentiles
 from kiosk.stats.partials import Partial, breakdown
 from kiosk.stats.query import GROUP_PERCENTILES, StatsQuery
 from kiosk.stats.results import Breakdown
@@ -53,10 +53,15 @@ def level_rows(
     *,
     also: Iterable[Any] = (),
     officer: bool = False,
+    pct: GroupPercentiles | None = None,
 ) -> tuple[Breakdown, ...]:
     """The rows of ``level`` in the hall file's order: the groups with tickets, active
-    agencies and services, and the ids in ``also`` (those of another period)."""
-    pct = q.percentiles(d, start, end, LEVEL_KEYS[level], officer=officer, names=GROUP_PERCENTILES)
+    agencies and services, and the ids in ``also`` (those of another period); ``pct``, the
+    groups' percentiles when they are known already."""
+    if pct is None:
+        pct = q.percentiles(
+            d, start, end, LEVEL_KEYS[level], officer=officer, names=GROUP_PERCENTILES
+        )
     ids = set(parts) | set(also)
     if level in ("agency", "service"):
         ids |= {i for i, v in names.items() if v[3]}

@@ -18,7 +18,7 @@ from kiosk.models import Service
 from kiosk.queue import QueueService
 from kiosk.stats.compare import MIN_DAYS, Daily, changes_of, daily_values
 from kiosk.stats.desk_time import desk_time
-from kiosk.stats.dialect import as_date
+from kiosk.stats.dialect import Dialect, as_date
 from kiosk.stats.levels import Levels, add_up, level_rows
 from kiosk.stats.partials import Partial, breakdown, minutes
 from kiosk.stats.query import StatsQuery
@@ -31,6 +31,7 @@ from kiosk.stats.results import (
     WeekdayLoad,
     WeekRow,
 )
+from kiosk.stats.waits import PeriodWaits, groupers
 from kiosk.store import Store
 
 WEEKS_SHOWN = 12  # the administration plans in 12-week cycles
@@ -185,8 +186,12 @@ def _compute(
     prev_start = prev_end = None
     if previous is not None:
         prev_start, prev_end = previous
-        before = _previous(q, prev_start, prev_end, names, service_agency, levels)
-        changes = _changes(q, (start, end), previous, now, before, days_with_visits)
+        before_period = Sampled.read(q, prev_start, prev_end)
+        before = _previous(q, before_period, names, service_agency, levels)
+        # Too short a period to hold MIN_DAYS days: no margins, and no daily figures either.
+        days = min((end - start).days, (prev_end - prev_start).days) + 1
+        now_period = Sampled.read(q, start, end) if days >= MIN_DAYS else None
+        changes = _changes(q, now_period, before_period, now, before, service_agency)
 
     desk_time_rows = desk_time(q, pd, start, end, names["desk"])
     return PeriodStats(
@@ -244,46 +249,88 @@ class Compared:
 
 def _previous(
     q: StatsQuery,
-    start: date,
-    end: date,
+    period: Sampled,
     names: dict[str, Any],
     service_agency: dict[Any, Any],
     now: Levels,
 ) -> Compared:
-    """The hall, agencies and services of the period compared with."""
-    d = q.dialect(start, end)
-    parts = q.partials(d, start, end, ("service_id",), officer=False)
-    levels = add_up(parts, ("service_id",), service_agency)
-    pct = q.percentiles(d, start, end, None, names=("wait_p50", "wait_p90", "service_p50"))
+    """The hall, agencies and services of the period compared with, from its partial sums
+    per day and service and its waits."""
+    by_service: dict[tuple[Any, ...], Partial] = defaultdict(Partial)
+    for (_day, service_id), part in period.parts.items():
+        by_service[(service_id,)].add(part)
+    levels = add_up(by_service, ("service_id",), service_agency)
+    group_of = groupers(service_agency)
     hall = breakdown(
-        "hall", "", q.hall_name, levels["hall"][None], pct.get(None, {}), q.outcome_codes
+        "hall",
+        "",
+        q.hall_name,
+        levels["hall"][None],
+        period.waits.percentiles(group_of[None]).get(None, {}),
+        q.outcome_codes,
     )
 
-    def rows(level: str) -> tuple[Breakdown, ...]:
-        return level_rows(q, d, start, end, level, levels[level], names[level], also=now[level])
+    def rows(level: str, key: str) -> tuple[Breakdown, ...]:
+        return level_rows(
+            q,
+            period.d,
+            period.start,
+            period.end,
+            level,
+            levels[level],
+            names[level],
+            also=now[level],
+            pct=period.waits.percentiles(group_of[key]),
+        )
 
-    return Compared(hall, rows("agency"), rows("service"), len(q.days_with_visits(start, end)))
+    return Compared(
+        hall, rows("agency", "agency_id"), rows("service", "service_id"), len(period.open_days)
+    )
+
+
+@dataclass(frozen=True)
+class Sampled:
+    """A period's partial sums per (day, service) and its waits: the daily figures."""
+
+    start: date
+    end: date
+    d: Dialect
+    parts: dict[tuple[Any, ...], Partial]
+    waits: PeriodWaits
+
+    @classmethod
+    def read(cls, q: StatsQuery, start: date, end: date) -> Sampled:
+        """The period's rows, read once for the partial sums and once for the waits."""
+        d = q.dialect(start, end)
+        parts = q.partials(d, start, end, ("day", "service_id"), officer=False)
+        return cls(start, end, d, parts, PeriodWaits(q, d, start, end))
+
+    @property
+    def open_days(self) -> set[date]:
+        """The days on which visits were issued."""
+        return {as_date(day) for (day, _s), part in self.parts.items() if part.count("issued")}
 
 
 def _changes(
     q: StatsQuery,
-    period: tuple[date, date],
-    previous: tuple[date, date],
+    now_period: Sampled | None,
+    before_period: Sampled,
     now: Compared,
     before: Compared,
-    open_now: set[date],
+    service_agency: dict[Any, Any],
 ) -> dict[str, dict[str, Change]]:
     """Each figure's change for the hall (key ``hall``), its agencies (``agency:CODE``) and
-    services (``service:CODE``), judged by the day-to-day rule of ``kiosk.stats.compare``."""
-    # Too short a period to hold MIN_DAYS days: no margins, and no daily queries either.
-    days = min((period[1] - period[0]).days, (previous[1] - previous[0]).days) + 1
+    services (``service:CODE``), judged by the day-to-day rule of ``kiosk.stats.compare``;
+    without ``now_period`` (too short to hold MIN_DAYS days) no change counts."""
     daily_now: dict[str | None, Daily] = {}
     daily_before: dict[str | None, Daily] = {}
-    if days >= MIN_DAYS:
-        open_before = q.days_with_visits(*previous)
-        for key in (None, "agency_id", "service_id"):
-            daily_now[key] = daily_values(q, q.dialect(*period), *period, key, open_now)
-            daily_before[key] = daily_values(q, q.dialect(*previous), *previous, key, open_before)
+    if now_period is not None:
+        daily_now = daily_values(
+            now_period.parts, now_period.waits, service_agency, now_period.open_days
+        )
+        daily_before = daily_values(
+            before_period.parts, before_period.waits, service_agency, before_period.open_days
+        )
     names = q.names()
     ids = {level: {v[0]: i for i, v in names[level].items()} for level in ("agency", "service")}
     result = {
