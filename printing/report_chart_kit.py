@@ -138,7 +138,9 @@ def paired_bars(
     chart.y = 14
     chart.width = width - chart.x - 26
     chart.height = height - title_height - 30 - chart.y
-    chart.data = [[before[i] or 0.0 for i in rows], [now[i] or 0.0 for i in rows]]
+    # Within a name's pair the first series is drawn lowest: this period below the previous
+    # one, so that the bars read in time order from the top.
+    chart.data = [[now[i] or 0.0 for i in rows], [before[i] or 0.0 for i in rows]]
     chart.categoryAxis.categoryNames = ["\n".join(lines[i]) for i in rows]
     axis_fonts(chart)
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -150,15 +152,12 @@ def paired_bars(
     chart.valueAxis.valueMax = top if top is not None else nice_max(highest)
     chart.valueAxis.valueStep = nice_step(chart.valueAxis.valueMax)
     chart.valueAxis.labelTextFormat = value_text
-    chart.bars[0].fillColor = ACCENT_LIGHT
-    chart.bars[1].fillColor = ACCENT
+    chart.bars[0].fillColor = ACCENT
+    chart.bars[1].fillColor = ACCENT_LIGHT
     chart.bars.strokeColor = None
     chart.groupSpacing = 4
     chart.barSpacing = 0.5
-    chart.barLabelFormat = [
-        lambda v: "",
-        value_text,
-    ]
+    chart.barLabelFormat = [value_text, lambda v: ""]
     chart.barLabelArray = None
     chart.barLabels.fontName = REGULAR
     chart.barLabels.fontSize = 6

@@ -90,11 +90,11 @@ class ReportCompare(ReportPart):
         text = f"<b>{escape(main)}</b>"
         if counts:
             text += f' <font color="{muted}">{escape(counts)}</font>'
-        # The second line never wraps: "was 39,7 min +16,9 min" stays together.
+        # "was 39,7 min" and "+16,9 min" each stay whole; a narrow column breaks between them.
         was_text = escape(_("was {value}").format(value=was)).replace(" ", NBSP)
         text += (
             f'<br/><font color="{muted}">{was_text}</font>'
-            f'{NBSP}<font color="{colour}">{escape(delta).replace(" ", NBSP)}</font>'
+            f' <font color="{colour}">{escape(delta).replace(" ", NBSP)}</font>'
         )
         return Paragraph(text, self.styles["cell_right"])
 
