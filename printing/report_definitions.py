@@ -83,6 +83,10 @@ class ReportDefinitions(ReportPart):
                 "of counts (cancelled, transferred) are shown without colour."
             ).format(days=MIN_DAYS),
             _(
+                "A change too small to show at the precision printed (0.1 min, 0.1 percentage "
+                "point, 0.01 of a rating) never counts, however steady the days were."
+            ),
+            _(
                 "Cycles: the experiment's periods of equal length from its start, as the hall "
                 "file declares them; each cycle is compared with the one before, the first "
                 "with the baseline or the weeks just before the start."

@@ -249,6 +249,10 @@ def _staff(
 
     spans = staff_spans(request)
     periods = [stats(store, s.start, s.end, weeks=0, compare=False) for s in spans]
+    # Cycles at the end without visits are left out, as in the year-end report.
+    while len(periods) > 1 and not periods[-1].hall.tickets:
+        periods.pop()
+        spans.pop()
     staff = staff_stats(periods)
     if not staff.officers:
         raise _nothing(Span(spans[0].start, spans[-1].end))

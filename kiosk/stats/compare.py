@@ -5,7 +5,8 @@ how much the figure varied from day to day. Each business day with visits is one
 measurement of the figure (that day's median wait, share within target and so on); the
 standard error of the difference is ``sqrt(s1² / n1 + s2² / n2)`` with ``s`` the spread
 (sample standard deviation) of the daily values and ``n`` the days, in each period. With
-fewer than ``MIN_DAYS`` days in either period nothing is said to count. A change within
+fewer than ``MIN_DAYS`` days in either period nothing is said to count, nor does a change
+too small to show at the precision the report prints (``RESOLUTION``). A change within
 twice the standard error is what ordinary day-to-day variation explains (about 95 % of
 such differences are smaller when nothing has changed).
 """
@@ -43,6 +44,16 @@ HIGHER_IS_BETTER: dict[str, bool | None] = {
 }
 MIN_DAYS = 5
 STANDARD_ERRORS = 2.0
+# The smallest change the report can show of each figure (its last printed digit): a
+# change smaller than this reads 0 and never counts, however steady the days were.
+RESOLUTION: dict[str, float] = {
+    "visits_per_day": 0.05,
+    "wait_median": 0.05,
+    "wait_p90": 0.05,
+    "within_target": 0.0005,
+    "documents_missing": 0.0005,
+    "rating": 0.005,
+}
 
 # Daily values per group: group -> figure -> the values of the days that have one.
 Daily = dict[Any, dict[str, list[float]]]
@@ -130,6 +141,7 @@ def judge(
         days_now=len(days_now),
         days_before=len(days_before),
         higher_is_better=HIGHER_IS_BETTER[figure],
+        resolution=RESOLUTION[figure],
     )
 
 

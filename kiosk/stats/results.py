@@ -98,6 +98,8 @@ class Change(_View):
     days_now: int
     days_before: int
     higher_is_better: bool | None
+    # The smallest change shown: a smaller one reads 0 and does not count.
+    resolution: float = 0.0
 
     @property
     def delta(self) -> float | None:
@@ -108,7 +110,12 @@ class Change(_View):
     def counts(self) -> bool:
         """Whether the change is larger than day-to-day variation explains."""
         delta = self.delta
-        return delta is not None and self.margin is not None and abs(delta) > self.margin
+        return (
+            delta is not None
+            and self.margin is not None
+            and abs(delta) > self.margin
+            and abs(delta) >= self.resolution
+        )
 
     @property
     def verdict(self) -> str:

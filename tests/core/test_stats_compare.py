@@ -88,6 +88,9 @@ def test_a_rule_of_two_standard_errors_from_daily_values() -> None:
     # Fewer than MIN_DAYS days in a period: nothing counts, whatever the difference.
     short = judge("wait_median", 4.0, 22.0, WAITS_2[: MIN_DAYS - 1], WAITS_1)
     assert (short.margin, short.verdict) == (None, "unknown")
+    # However steady the days, a change too small to print (under 0.05 min) does not count.
+    tiny = judge("wait_median", 5.01, 5.0, [5.01] * 5, [5.0] * 5)
+    assert (tiny.margin, tiny.counts, tiny.verdict) == (0.0, False, "same")
     # Visits are neither better nor worse: they go up or down.
     more = judge("visits_per_day", 30.0, 20.0, [30.0, 31, 29, 30, 30], [20.0, 21, 19, 20, 20])
     assert more.verdict == "up"
