@@ -288,4 +288,3 @@ def _caption(width: float, text: str) -> String:
     return String(
         width / 2, 4, text, fontName=REGULAR, fontSize=7, fillColor=MUTED, textAnchor="middle"
     )
-

@@ -73,6 +73,18 @@ class ReportPart:
             return DASH
         return f"{fmt_share(count / total, self.lang, digits)} ({self.count_of(count, total)})"
 
+    def stacked_share(self, count: int, total: int, *, bold: bool = False) -> Paragraph:
+        """A share over its counts, right-aligned: "81,1 %" and below it "412 of 508"."""
+        if not total:
+            return self.right(DASH, bold)
+        share = escape(fmt_share(count / total, self.lang, 1))
+        counts = escape(self.count_of(count, total))
+        muted = "#" + str(MUTED.hexval())[2:]
+        text = f"<b>{share}</b>" if bold else share
+        return Paragraph(
+            f'{text}<br/><font color="{muted}">{counts}</font>', self.styles["cell_right"]
+        )
+
     def value_text(self, figure: str, value: float | None) -> str:
         """A compared figure's value as the report writes it."""
         if figure in SHARES:

@@ -79,12 +79,12 @@ class ReportSummary(ReportPart):
         lang, st = self.lang, self.st
         rows: list[list[Any]] = []
 
-        def row(label: str, now: str, before: str, change: Any, goal: str = "") -> None:
+        def row(label: str, now: Any, before: Any, change: Any, goal: str = "") -> None:
             rows.append(
                 [
                     self.p(label, "cell"),
-                    self.right(now, bold=True),
-                    self.right(before),
+                    self.right(now, bold=True) if isinstance(now, str) else now,
+                    self.right(before) if isinstance(before, str) else before,
                     change,
                     self.right(goal),
                 ]
@@ -106,7 +106,7 @@ class ReportSummary(ReportPart):
                 self.change(now, before, kind="relative"),
             )
 
-        def judged(label: str, figure: str, now: str, before: str, goal: str = "") -> None:
+        def judged(label: str, figure: str, now: Any, before: Any, goal: str = "") -> None:
             change = st.change("hall", figure)
             row(label, now, before, self.change_cell(figure, change), goal)
 
@@ -155,15 +155,15 @@ class ReportSummary(ReportPart):
         judged(
             _("Called within their service's own target"),
             "within_target",
-            self.share_of(hall.within_target, hall.target_base),
-            self.share_of(prev.within_target, prev.target_base) if prev else DASH,
+            self.stacked_share(hall.within_target, hall.target_base, bold=True),
+            self.stacked_share(prev.within_target, prev.target_base) if prev else DASH,
             _("goal {goal}").format(goal=fmt_share(st.goal_within_target, lang)),
         )
         judged(
             _("Documents missing, of served visits"),
             "documents_missing",
-            self.share_of(hall.repeat_visits, hall.served),
-            self.share_of(prev.repeat_visits, prev.served) if prev else DASH,
+            self.stacked_share(hall.repeat_visits, hall.served, bold=True),
+            self.stacked_share(prev.repeat_visits, prev.served) if prev else DASH,
         )
         judged(
             _("Average rating (1–5)"),
@@ -248,4 +248,3 @@ def _rating(b: Breakdown, lang: str) -> str:
     if b.ratings.mean is None:
         return DASH
     return f"{fmt_number(b.ratings.mean, lang, 2)} ({fmt_int(b.ratings.count, lang)})"
-

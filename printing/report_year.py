@@ -353,7 +353,8 @@ def render_year(year: YearStats, *, lang: str = "ru") -> bytes:
     _ = gettext_for(lang)
     part = ReportYear(year, lang)
     story: list[Any] = part.first_page()
-    story += [PageBreak(), *part.charts()]
+    # The charts follow the table on the first page when they fit, else on the next.
+    story += [Spacer(1, 4 * mm), *part.charts()]
     story += [NextPageTemplate("landscape"), PageBreak(), *part.agency_tables()]
     story += [NextPageTemplate("portrait"), PageBreak()]
     story += ReportDefinitions(part.st, lang, part.periods).page()
