@@ -163,9 +163,14 @@ class ReportStaff:
             + [self.right(self.spread(figure, s), "cell_right") for s in self.staff.spread[figure]]
             + [self.right("")]
         )
+        names = [o.name for o in self.staff.officers]
         for officer in self.staff.officers:
+            # Two people of one name are told apart by their logins.
+            name = officer.name
+            if names.count(name) > 1:
+                name = f"{name} ({officer.login})"
             data.append(
-                [self.p(officer.name, "cell")]
+                [self.p(name, "cell")]
                 + [self.right(self.value(figure, v)) for v in officer.figures[figure]]
                 + [self.right(self.trend(figure, officer.trends[figure]))]
             )
