@@ -216,48 +216,38 @@ class Store:
         )
 
     @contextmanager
+    def _failures_explained(self) -> Iterator[None]:
+        """A lost, locked or unprepared store raised as ``StoreUnavailableError``."""
+        try:
+            yield
+        except DBAPIError as exc:
+            if self._is_unavailable(exc):
+                raise self.unavailable(exc) from exc
+            raise
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        try:
-            with self._writer() as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
-
-    @contextmanager
-    def write_conn(self) -> Iterator[Connection]:
-        """``write()`` without the ORM session, for the busiest operations."""
-        try:
-            with self.write_engine.begin() as conn:
-                yield conn
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
-
-    @contextmanager
-    def read_conn(self) -> Iterator[Connection]:
-        """``read()`` without the ORM session."""
-        try:
-            with self.read_engine.begin() as conn:
-                yield conn
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
+        with self._failures_explained(), self._writer() as session, session.begin():
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session for one unit of work."""
-        try:
-            with self._reader() as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
+        with self._failures_explained(), self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """``write()`` without the ORM session, for the busiest operations."""
+        with self._failures_explained(), self.write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """``read()`` without the ORM session."""
+        with self._failures_explained(), self.read_engine.begin() as conn:
+            yield conn
 
     def has_schema(self) -> bool:
         """True when ``kezek init`` has created the tables here."""
