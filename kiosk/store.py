@@ -154,15 +154,7 @@ class Store:
             self.write_engine = self._sqlite_engine(parsed, writer=True)
             self.read_engine = self._sqlite_engine(parsed, writer=False)
         else:
-            if parsed.drivername == "postgresql":
-                parsed = parsed.set(drivername="postgresql+psycopg")
-            self.write_engine = create_engine(
-                parsed,
-                pool_pre_ping=True,
-                connect_args={"connect_timeout": 5},
-                pool_size=2,
-                max_overflow=4,
-            )
+            self.write_engine = self._postgresql_engine(parsed)
             self.read_engine = self.write_engine
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -194,6 +186,37 @@ class Store:
         return engine
 
     @staticmethod
+    def _postgresql_engine(url: URL) -> Engine:
+        # Imported here: a terminal on SQLite never loads the PostgreSQL driver.
+        from kiosk import pg_link
+
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        engine = create_engine(
+            url,
+            # A connection that died while idle (a cut, a restarted server) is found and
+            # replaced before use; a failed ping also renews the rest of the pool.
+            pool_pre_ping=True,
+            connect_args=pg_link.link_params(url),
+            pool_size=2,
+            max_overflow=4,
+        )
+        pg_link.install(engine)
+        return engine
+
+    @contextmanager
+    def unhurried(self) -> Iterator[None]:
+        """Work that may take long (a report, a migration): PostgreSQL's per-statement, lock
+        and answer time limits do not apply to the transactions begun in the block."""
+        if self.is_sqlite:
+            yield
+            return
+        from kiosk import pg_link
+
+        with pg_link.unhurried():
+            yield
+
+    @staticmethod
     def _is_unavailable(exc: DBAPIError) -> bool:
         return (
             isinstance(exc, OperationalError) or exc.connection_invalidated or _schema_mismatch(exc)
@@ -209,6 +232,17 @@ class Store:
                 ),
                 url=self.safe_url,
             )
+        if not self.is_sqlite:
+            from kiosk import pg_link
+
+            if pg_link.is_no_answer(exc):
+                return StoreUnavailableError(
+                    N_(
+                        "The database {url} does not answer: the network or the database "
+                        "server may be down."
+                    ),
+                    url=self.safe_url,
+                )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
         return StoreUnavailableError(
