@@ -140,9 +140,11 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
 
     add_simulate_command(sub, common)
 
+    from kiosk.backup import add_backup_commands
     from kiosk.grants import add_grants_command
 
     add_grants_command(sub, common)
+    add_backup_commands(sub, common)
 
     staff = sub.add_parser("staff", help="people who sign in at desks and reception")
     staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
