@@ -197,8 +197,11 @@ def run_readme_line(tool: str, urls: dict[str, str], cwd: Path) -> None:
     line = readme_line(tool)
     for documented, url in urls.items():
         line = re.sub(rf"{re.escape(documented)}(?=\s|$)", url, line)
+    program, *arguments = shlex.split(line)
+    found = backup.find_tool(program)  # on PATH, or in /usr/lib/postgresql/*/bin
+    assert found is not None, f"{program} is not installed"
     done = subprocess.run(
-        shlex.split(line), cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+        [found, *arguments], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, f"{line}: {done.stderr}"
 

@@ -413,6 +413,48 @@ def test_the_readme_sets_a_new_database_up_with_its_roles(
         drop_roles(tuple(plan.roles.values()))
 
 
+def test_the_printed_sql_run_with_psql_hands_an_existing_store_to_the_roles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store made before roles existed (owned by the superuser) is handed to the admin."""
+    import subprocess
+
+    from tests.conftest import make_service
+    from tests.pg_roles import create_database, drop_database, drop_roles, pg_url, unique_name
+
+    plan = grants.Plan(prefix=unique_name("kr") + "_")
+    database = unique_name("kezek_roles_")
+    roles = tuple(plan.roles.values())
+    create_database(database)
+    try:
+        make_service(pg_url(database), FixedClock(MONDAY_10)).close()
+        assert cli.main(["grants", "--prefix", plan.prefix]) == 0
+        script = capsys.readouterr().out
+        assert script == plan.script()
+        (tmp_path / "roles.sql").write_text(script, encoding="utf-8")
+        libpq = sa.make_url(pg_url(database)).set(drivername="postgresql")
+        dbname = f"--dbname={libpq.render_as_string(hide_password=False)}"
+        done = subprocess.run(
+            ["psql", "--no-psqlrc", "--set=ON_ERROR_STOP=1", "--quiet", "--file=roles.sql", dbname],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        hall = RoledHall(database, plan)
+        assert hall.queue("kiosk").issue("ENT-REG").ticket.display == "A-001"
+        with refused("kiosk", hall):
+            hall.queue("kiosk").sign_in("nobody", "1234")
+        # The admin now owns the schema's tables: the next migration runs as the admin.
+        assert hall.queue("admin").add_staff("serik", name="S", role="admin", pin="9753")
+        hall.close()
+    finally:
+        drop_database(database, roles)
+        drop_roles(roles)
+
+
 def test_the_grants_are_applied_in_one_transaction(hall: RoledHall) -> None:
     """A refusal half way (here: no right to create roles) leaves nothing half granted."""
     other = grants.Plan(prefix=hall.plan.prefix + "x_")
