@@ -188,7 +188,9 @@ class Staff(Base):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    pin_hash: Mapped[str] = mapped_column(String(256))
+    # Loaded only when asked for: the roles of kiosks and boards may not read it, and they
+    # load staff rows for names (``kezek grants``).
+    pin_hash: Mapped[str] = mapped_column(String(256), deferred=True)
     active: Mapped[bool] = mapped_column(default=True)
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.errors import StoreUnavailableError
+from kiosk.errors import InsufficientPrivilegeError, StoreUnavailableError
 from kiosk.i18n import N_
 
 ENV_VAR = "KEZEK_DB"
@@ -127,6 +127,14 @@ def _schema_mismatch(exc: BaseException) -> bool:
     )
 
 
+# PostgreSQL's SQLSTATE for "permission denied": the role's grants do not allow the operation.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _insufficient_privilege(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+
+
 class Store:
     """Engines and sessions for one database URL.
 
@@ -219,11 +227,16 @@ class Store:
     @staticmethod
     def _is_unavailable(exc: DBAPIError) -> bool:
         return (
-            isinstance(exc, OperationalError) or exc.connection_invalidated or _schema_mismatch(exc)
+            isinstance(exc, OperationalError)
+            or exc.connection_invalidated
+            or _schema_mismatch(exc)
+            or _insufficient_privilege(exc)
         )
 
     def unavailable(self, exc: BaseException) -> StoreUnavailableError:
         """A store error rephrased for a person: which database, and what went wrong."""
+        if _insufficient_privilege(exc):
+            return self.refused(exc)
         if _schema_mismatch(exc):
             return StoreUnavailableError(
                 N_(
@@ -248,6 +261,28 @@ class Store:
         return StoreUnavailableError(
             N_("The database {url} cannot be used: {reason}"), url=self.safe_url, reason=reason
         )
+
+    def refused(self, exc: BaseException) -> InsufficientPrivilegeError:
+        """A permission refusal: which role was refused what, on which database."""
+        statement = (getattr(exc, "statement", None) or "").split(maxsplit=1)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        return InsufficientPrivilegeError(
+            N_(
+                "The database {url} refused {operation} to the role {role} ({reason}): "
+                "each terminal's role has only the rights that 'kezek grants' gives its face."
+            ),
+            url=self.safe_url,
+            operation=statement[0].upper() if statement else "?",
+            role=self.role,
+            reason=detail[0] if detail else type(exc).__name__,
+        )
+
+    @property
+    def role(self) -> str:
+        """The database role this store logs in as (libpq's default: the system user)."""
+        import getpass
+
+        return make_url(self.url).username or getpass.getuser()
 
     @contextmanager
     def _failures_explained(self) -> Iterator[None]:
