@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from kiosk import backup
+from kiosk import backup, schema
 from kiosk.clock import FixedClock
 from kiosk.queue import QueueService
 from kiosk.store import Store
@@ -91,7 +91,10 @@ def test_a_sqlite_backup_is_the_store_at_one_moment_while_another_terminal_issue
     assert len(steps) > 2 and steps[-1] == 0, "the copy was made in steps"
     assert len(queue.tickets()) == len(tickets) + WRITTEN_DURING_BACKUP
     assert result.contents == backup.Contents(
-        tickets=len(tickets), events=len(events), last_event=events[-1].id, schema="0003"
+        tickets=len(tickets),
+        events=len(events),
+        last_event=events[-1].id,
+        schema=schema.head_revision(queue.store),
     )
     assert not (tmp_path / "kezek-backup.db.partial").exists()
     with sqlite3_connect(dest) as raw:
