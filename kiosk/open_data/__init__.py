@@ -6,7 +6,7 @@ gathered in one pass over the visits of ``kiosk.stats.open_data``), ``fields`` (
 dictionary in kk, ru and en) and ``package`` (the descriptor and the files).
 """
 
-from kiosk.open_data.anonymise import WITHHELD, Rules, k_anonymise, smallest_group
+from kiosk.open_data.anonymise import WITHHELD, Rules, k_anonymise
 from kiosk.open_data.package import (
     DESCRIPTOR,
     MARKER,
@@ -27,6 +27,5 @@ __all__ = [
     "build_package",
     "is_package_folder",
     "k_anonymise",
-    "smallest_group",
     "write_package",
 ]

@@ -5,9 +5,9 @@
   and the priority reason never leave the store.
 * **The officer rule**: a rating, its reason and a service time judge the officer who
   served. They are published for a group of visits only when at least three officers
-  served it and none served more than half of it (the threshold and dominance rules of
-  statistical disclosure control), so that no rating points at a person, not even for a
-  colleague who knows whom they themselves served.
+  served it, none served more than half of it and no two together more than 85 % (the
+  threshold and dominance rules of statistical disclosure control), so that no rating
+  points at a person, not even for a colleague who takes their own visits away.
 * **k-anonymity on the whole row**: every published visit row is identical to at least
   ``k - 1`` others. Rows that stand out lose one column after another to ``*`` (withheld),
   least useful first; rows that still stand out are left out and counted.
@@ -19,9 +19,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from kiosk.stats.open_data import VisitDetail
 
@@ -80,6 +81,7 @@ PARTS_OF_DAY = ((0, "morning"), (12, "midday"), (14, "afternoon"))
 CALLED_RESULTS = ("served", "no_show")
 
 _INDEX = {name: i for i, name in enumerate(VISIT_COLUMNS)}
+assert VISIT_COLUMNS[: len(CONTEXT_COLUMNS)] == CONTEXT_COLUMNS, "a row's context is its start"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Rules:
     k: int = 5
     min_officers: int = 3
     max_officer_share: float = 0.5
+    max_two_officers_share: float = 0.85
 
 
 def band(minutes: float | None, bands: Sequence[tuple[float | None, str]]) -> str:
@@ -110,6 +113,7 @@ def part_of_day(hour: int) -> str:
     return label
 
 
+@cache
 def week_of(day: date) -> str:
     """The Monday of ``day``'s ISO week, as ISO text (its first seven letters: the month)."""
     return (day - timedelta(days=day.weekday())).isoformat()
@@ -117,14 +121,6 @@ def week_of(day: date) -> str:
 
 def _flag(value: bool | None) -> str:
     return "" if value is None else TRUE if value else FALSE
-
-
-class _Interned(dict[tuple[str, ...], tuple[str, ...]]):
-    """One tuple object per distinct row: a year of visits holds few distinct ones."""
-
-    def __missing__(self, key: tuple[str, ...]) -> tuple[str, ...]:
-        self[key] = key
-        return key
 
 
 def coarse_row(v: VisitDetail) -> tuple[str, ...]:
@@ -153,16 +149,18 @@ def coarse_row(v: VisitDetail) -> tuple[str, ...]:
 def officer_rule_allows(officers: Mapping[str, int], rules: Rules) -> bool:
     """Whether visits served by ``officers`` (officer -> visits) judge no single person."""
     total = sum(officers.values())
+    largest = sorted(officers.values(), reverse=True)
     return (
         len(officers) >= rules.min_officers
         and total > 0
-        and max(officers.values()) <= rules.max_officer_share * total
+        and largest[0] <= rules.max_officer_share * total
+        and sum(largest[:2]) <= rules.max_two_officers_share * total
     )
 
 
-def context_of(row: Sequence[str]) -> tuple[str, ...]:
+def context_of(row: tuple[str, ...]) -> tuple[str, ...]:
     """When and where a row's visit was served, as published."""
-    return tuple(row[_INDEX[c]] for c in CONTEXT_COLUMNS)
+    return row[: len(CONTEXT_COLUMNS)]
 
 
 def withhold(row: tuple[str, ...], columns: Iterable[str]) -> tuple[str, ...]:
@@ -173,75 +171,88 @@ def withhold(row: tuple[str, ...], columns: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-def apply_officer_rule(
-    rows: list[tuple[str, ...]], officers: Sequence[str | None], rules: Rules
-) -> int:
-    """Withhold, in place, the officer columns of served visits whose group (same week,
-    part of day and service) fails the officer rule; return how many rows lost them.
+def allowed_contexts(
+    served_by: Mapping[tuple[str, ...], Mapping[str, int]], rules: Rules
+) -> set[tuple[str, ...]]:
+    """The groups of visits (``context_of`` their rows) that the officer rule allows to
+    show what judges an officer; ``served_by`` counts each group's visits per officer."""
+    return {context for context, c in served_by.items() if officer_rule_allows(c, rules)}
 
-    ``officers[i]`` is who served ``rows[i]`` (None when nobody did).
-    """
-    served_by: dict[tuple[str, ...], Counter[str]] = {}
-    for row, officer in zip(rows, officers, strict=True):
-        if officer is not None:
-            served_by.setdefault(context_of(row), Counter())[officer] += 1
-    allowed = {ctx: officer_rule_allows(c, rules) for ctx, c in served_by.items()}
-    interned = _Interned()
-    result = _INDEX["result"]
+
+Rows = Mapping[tuple[str, ...], int]
+
+
+def apply_officer_rule(
+    rows: Rows, allowed: set[tuple[str, ...]]
+) -> tuple[dict[tuple[str, ...], int], int]:
+    """``rows`` (row -> visits) with the officer columns of served visits withheld where
+    their group is not ``allowed``; and how many visits lost them."""
+    result_at = _INDEX["result"]
+    kept: dict[tuple[str, ...], int] = {}
     changed = 0
-    for i, row in enumerate(rows):
-        if row[result] == "served" and not allowed.get(context_of(row), False):
-            rows[i] = interned[withhold(row, OFFICER_COLUMNS)]
-            changed += 1
-    return changed
+    for row, n in rows.items():
+        if row[result_at] == "served" and context_of(row) not in allowed:
+            row = withhold(row, OFFICER_COLUMNS)
+            changed += n
+        kept[row] = kept.get(row, 0) + n
+    return kept, changed
 
 
 @dataclass(frozen=True)
 class Anonymised:
-    """Rows made k-anonymous, and what it took."""
+    """Rows made k-anonymous, and what it took: ``groups`` are the distinct rows, sorted,
+    with how many visits share each."""
 
-    rows: list[tuple[str, ...]]
+    groups: list[tuple[tuple[str, ...], int]]
     suppressed: int
     withheld: dict[str, int]
 
     @property
+    def rows(self) -> list[tuple[str, ...]]:
+        """One row per visit published, identical ones together."""
+        return [row for row, n in self.groups for _ in range(n)]
+
+    @property
+    def published(self) -> int:
+        """The visits published."""
+        return sum(n for _row, n in self.groups)
+
+    @property
     def smallest_group(self) -> int | None:
         """The size of the smallest group of identical rows (None when no row is left)."""
-        return min(Counter(self.rows).values(), default=None)
+        return min((n for _row, n in self.groups), default=None)
 
 
 def k_anonymise(
-    rows: Iterable[tuple[str, ...]], k: int, order: Sequence[str] = WITHHOLDING_ORDER
+    rows: Rows | Iterable[tuple[str, ...]], k: int, order: Sequence[str] = WITHHOLDING_ORDER
 ) -> Anonymised:
     """Rows in which each is identical to at least ``k - 1`` others (local recoding).
 
-    While a row's group is smaller than ``k``, its columns are withheld one by one in
-    ``order``; a group of ``k`` or more is never touched again, so it never shrinks. Rows
-    still in a small group at the end are suppressed. Rows come back sorted, so their
+    ``rows`` are one per visit, or distinct rows with their number of visits. While a
+    row's group is smaller than ``k``, its columns are withheld one by one in ``order``;
+    a group of ``k`` or more is never touched again, so it never shrinks. Rows still in a
+    small group at the end are suppressed. Identical rows share one fate, so the work
+    grows with the distinct rows, not with the visits. Rows come back sorted, so their
     order tells nothing about the visits.
     """
-    current = list(rows)
-    interned = _Interned()
+    sizes = dict(rows) if isinstance(rows, Mapping) else dict(Counter(rows))
     for column in order:
-        sizes = Counter(current)
-        if all(n >= k for n in sizes.values()):
+        small = [(row, n) for row, n in sizes.items() if n < k]
+        if not small:
             break
         i = _INDEX[column]
-        for n, row in enumerate(current):
-            if sizes[row] < k and row[i] != WITHHELD:
-                current[n] = interned[(*row[:i], WITHHELD, *row[i + 1 :])]
-    sizes = Counter(current)
-    kept = sorted(row for row in current if sizes[row] >= k)
+        for row, n in small:
+            if row[i] != WITHHELD:
+                del sizes[row]
+                coarser = (*row[:i], WITHHELD, *row[i + 1 :])
+                sizes[coarser] = sizes.get(coarser, 0) + n
+    groups = sorted((row, n) for row, n in sizes.items() if n >= k)
     withheld = {
-        column: sum(1 for row in kept if row[_INDEX[column]] == WITHHELD)
+        column: sum(n for row, n in groups if row[_INDEX[column]] == WITHHELD)
         for column in VISIT_COLUMNS
     }
-    return Anonymised(kept, len(current) - len(kept), withheld)
-
-
-def smallest_group(rows: Iterable[Hashable]) -> int | None:
-    """How many times the rarest row occurs (k of the table); None for no rows."""
-    return min(Counter(rows).values(), default=None)
+    suppressed = sum(n for n in sizes.values() if n < k)
+    return Anonymised(groups, suppressed, withheld)
 
 
 def suppress_cells(

@@ -425,17 +425,20 @@ def ratings_resource(columns: tuple[str, ...]) -> Resource:
         ),
         texts(
             "Кезеңнің бағалары мен қызмет уақыты. Мекеме жеке көрсетіледі, егер оның "
-            "келулеріне кемінде үш қызметкер қызмет көрсетсе және ешқайсысы жартысынан "
-            "көбіне қызмет көрсетпесе; қалғандары бір жолға біріктіріледі (other_agencies). "
-            "Зал бойынша жиынтық жол жоқ: ол жасырылған санды табуға мүмкіндік берер еді.",
+            "келулеріне кемінде үш қызметкер қызмет көрсетсе, ешқайсысы жартысынан көбіне, "
+            "ал кез келген екеуі бірге 85 %-дан көбіне қызмет көрсетпесе; қалғандары бір "
+            "жолға біріктіріледі (other_agencies). Зал бойынша жиынтық жол жоқ: ол "
+            "жасырылған санды табуға мүмкіндік берер еді.",
             "Оценки и время обслуживания за период. Ведомство показано отдельно, если его "
-            "визиты обслуживали не меньше трёх сотрудников и ни один не обслужил больше "
-            "половины; остальные объединены в одну строку (other_agencies). Итоговой строки "
-            "по залу нет: по ней можно было бы вычислить скрытое число.",
+            "визиты обслуживали не меньше трёх сотрудников, ни один не обслужил больше "
+            "половины, а любые двое вместе — больше 85 %; остальные объединены в одну "
+            "строку (other_agencies). Итоговой строки по залу нет: по ней можно было бы "
+            "вычислить скрытое число.",
             "Ratings and service times of the period. An agency is shown alone when at "
-            "least three officers served its visits and none served more than half of "
-            "them; the others are pooled in one row (other_agencies). There is no hall "
-            "total, which would let a withheld count be worked out.",
+            "least three officers served its visits, none served more than half of them "
+            "and no two together more than 85 %; the others are pooled in one row "
+            "(other_agencies). There is no hall total, which would let a withheld count be "
+            "worked out.",
         ),
         (
             Field(

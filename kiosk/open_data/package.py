@@ -65,14 +65,16 @@ class OpenDataPackage:
 
 
 def _method(rules: Rules) -> Texts:
-    k, officers, share = rules.k, rules.min_officers, f"{rules.max_officer_share:.0%}"
+    k, officers = rules.k, rules.min_officers
+    share, two = f"{rules.max_officer_share:.0%}", f"{rules.max_two_officers_share:.0%}"
     return texts(
         f"visits.csv файлының әр жолы — бір келу, ірілендірілген: күннің орнына апта, "
         f"сағаттың орнына тәулік бөлігі, минуттардың орнына аралықтар. Аты-жөн, логин, "
         f"терезе, талон нөмірі, токен, ескертпе және басымдық себебі жарияланбайды. Баға, "
         f"оның себебі және қызмет уақыты қызмет көрсеткен адамды бағалайды: олар тек "
-        f"кемінде {officers} қызметкер қызмет көрсеткен және ешқайсысы {share}-дан көбіне "
-        f"қызмет көрсетпеген келулер тобы (бір апта, тәулік бөлігі, қызмет) үшін көрсетіледі. "
+        f"кемінде {officers} қызметкер қызмет көрсеткен, ешқайсысы {share}-дан көбіне, ал "
+        f"кез келген екеуі бірге {two}-дан көбіне қызмет көрсетпеген келулер тобы (бір апта, "
+        f"тәулік бөлігі, қызмет) үшін көрсетіледі. "
         f"Содан кейін басқа {k - 1} жолдан азымен сәйкес келген әр жолдың бағандары "
         f"withholding_order ретімен «*» белгісіне ауыстырылды; сонда да ерекшеленген жолдар "
         f"алынып тасталды (rows_suppressed). Жиынтық кестелерде 1-ден {k - 1}-ге дейінгі "
@@ -82,7 +84,8 @@ def _method(rules: Rules) -> Texts:
         f"токены, заметки и причины приоритета не публикуются. Оценка, её причина и время "
         f"обслуживания характеризуют обслужившего сотрудника: они показаны только для групп "
         f"визитов (та же неделя, часть дня и услуга), которые обслуживали не меньше "
-        f"{officers} сотрудников и ни один не обслужил больше {share}. Затем в каждой "
+        f"{officers} сотрудников, ни один не обслужил больше {share}, а любые двое вместе — "
+        f"больше {two}. Затем в каждой "
         f"строке, совпадавшей меньше чем с {k - 1} другими, значения столбцов заменялись на "
         f"«*» в порядке withholding_order; строки, которые всё равно выделялись, исключены "
         f"(rows_suppressed). В сводных таблицах скрыты числа от 1 до {k - 1} и числа, по "
@@ -92,7 +95,8 @@ def _method(rules: Rules) -> Texts:
         f"desks, ticket numbers, tokens, notes or priority reasons are published. A rating, "
         f"its reason and a service time judge the officer who served: they are shown only "
         f"for groups of visits (same week, part of day and service) that at least {officers} "
-        f"officers served, none of them more than {share}. Then every row identical to "
+        f"officers served, none of them more than {share} and no two together more than "
+        f"{two}. Then every row identical to "
         f"fewer than {k - 1} others had its columns replaced by '*' in withholding_order; "
         f"rows that still stood out were left out (rows_suppressed). The aggregate tables "
         f"withhold counts from 1 to {k - 1} and the counts from which they could be worked "
@@ -220,7 +224,7 @@ def build_package(
         "anonymisation": {
             "k": rules.k,
             "visits": published.source_visits,
-            "rows": len(a.rows),
+            "rows": a.published,
             "rows_suppressed": a.suppressed,
             "smallest_group": a.smallest_group,
             "withheld_values": a.withheld,
@@ -228,6 +232,7 @@ def build_package(
             "officer_rule": {
                 "min_officers": rules.min_officers,
                 "max_share": rules.max_officer_share,
+                "max_share_of_two": rules.max_two_officers_share,
                 "rows_withheld": published.officer_withheld,
             },
             "small_cells": {"withheld_from": 1, "withheld_to": rules.k - 1},
