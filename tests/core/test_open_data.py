@@ -445,3 +445,19 @@ def test_aggregate_cells_under_five_are_withheld(package_dir: Path) -> None:
         for column, value in row.items():
             if column not in ("group", "agency", "service_median_min"):
                 assert value in (WITHHELD, "0") or int(value) >= 5, (row, column)
+
+
+def test_a_period_with_no_visits_gives_an_empty_valid_package(
+    history: Store, tmp_path: Path
+) -> None:
+    package = build_package(history, date(2026, 1, 5), date(2026, 1, 11))
+    write_package(package, tmp_path)
+    assert package.figures == {
+        "k": 5,
+        "visits": 0,
+        "rows": 0,
+        "rows_suppressed": 0,
+        "smallest_group": None,
+    }
+    assert (tmp_path / "visits.csv").read_text(encoding="utf-8").count("\n") == 1
+    assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
