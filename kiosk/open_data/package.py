@@ -104,6 +104,14 @@ def _method(rules: Rules) -> Texts:
     )
 
 
+def _simulated(count: int) -> Texts:
+    return texts(
+        f" Ескерту: {count} келу модельденген, жариялауға арналмаған.",
+        f" Внимание: {count} из этих визитов смоделированы, не для публикации.",
+        f" Warning: {count} of these visits are simulated, not for publication.",
+    )
+
+
 def _hall_texts(hall: dict[str, str], start: date, end: date) -> tuple[Texts, Texts]:
     span = f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"
     title = texts(
@@ -207,6 +215,9 @@ def build_package(
     )
     a = published.anonymised
     title, description = _hall_texts(hall_name, start, end)
+    if published.simulated:
+        warning = _simulated(published.simulated)
+        description = {lang: text + warning[lang] for lang, text in description.items()}
     descriptor: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": f"kezek-visits-{start.isoformat()}-{end.isoformat()}",
@@ -258,8 +269,6 @@ def _readme(descriptor: dict[str, Any]) -> str:
         "Every table, column and rule is described in datapackage.json (Frictionless Data "
         "Package).",
     ]
-    if descriptor["simulated_visits"]:
-        lines.append(f"Warning: {descriptor['simulated_visits']} of these visits are simulated.")
     return "\n".join(lines) + "\n"
 
 

@@ -461,3 +461,16 @@ def test_a_period_with_no_visits_gives_an_empty_valid_package(
     }
     assert (tmp_path / "visits.csv").read_text(encoding="utf-8").count("\n") == 1
     assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
+
+
+def test_simulated_visits_are_flagged_in_every_language(queue: QueueService) -> None:
+    queue.issue("ENT-REG", source="sim-kiosk")
+    queue.issue("ENT-REG")
+    monday = queue.today()
+    descriptor = build_package(queue.store, monday, monday).descriptor
+    assert descriptor["simulated_visits"] == 1
+    assert descriptor["descriptions"]["en"].endswith(
+        "1 of these visits are simulated, not for publication."
+    )
+    assert "1 келу модельденген" in descriptor["descriptions"]["kk"]
+    assert "1 из этих визитов смоделированы" in descriptor["descriptions"]["ru"]
