@@ -49,7 +49,7 @@ class OpenVisit(_View):
     rating_reason: str | None
 
 
-# The published columns, in order; ``open_visit_rows`` yields them.
+# The columns of ``open_visit_rows``, in order (internal: see the module docstring).
 OPEN_DATA_COLUMNS = (
     "day",
     "weekday",
