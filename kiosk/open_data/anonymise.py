@@ -236,16 +236,21 @@ def k_anonymise(
     order tells nothing about the visits.
     """
     sizes = dict(rows) if isinstance(rows, Mapping) else dict(Counter(rows))
+    # Only a small group or one that a step has just grown can be small after that step.
+    small = {row for row, n in sizes.items() if n < k}
     for column in order:
-        small = [(row, n) for row, n in sizes.items() if n < k]
         if not small:
             break
         i = _INDEX[column]
-        for row, n in small:
-            if row[i] != WITHHELD:
-                del sizes[row]
-                coarser = (*row[:i], WITHHELD, *row[i + 1 :])
-                sizes[coarser] = sizes.get(coarser, 0) + n
+        touched = set()
+        for row in small:
+            if row[i] == WITHHELD:
+                touched.add(row)
+                continue
+            coarser = (*row[:i], WITHHELD, *row[i + 1 :])
+            sizes[coarser] = sizes.get(coarser, 0) + sizes.pop(row)
+            touched.add(coarser)
+        small = {row for row in touched if sizes[row] < k}
     groups = sorted((row, n) for row, n in sizes.items() if n >= k)
     withheld = {
         column: sum(n for row, n in groups if row[_INDEX[column]] == WITHHELD)
