@@ -142,3 +142,41 @@ class GrantsError(KezekError):
     """Roles cannot be set up as asked: a SQLite store, or role names PostgreSQL refuses."""
 
     exit_code = 2
+
+
+class OutputError(KezekError):
+    """A report's file or folder cannot be written where it was asked to go."""
+
+    exit_code = 2
+
+
+class FolderTakenError(OutputError):
+    """The folder asked for holds files that Kezek did not write there."""
+
+    def __init__(self, folder: object, files: list[str]) -> None:
+        self.folder = folder
+        self.files = files
+        shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+        super().__init__(
+            N_(
+                "The folder {folder} holds files that Kezek did not write there ({files}): "
+                "give a new or an empty folder."
+            ),
+            folder=str(folder),
+            files=shown,
+        )
+
+
+class SharedFolderError(OutputError):
+    """The open data would share a folder with the internal tables, which hold personal data."""
+
+    def __init__(self, folder: object) -> None:
+        self.folder = folder
+        super().__init__(
+            N_(
+                "The open data and the internal tables cannot share the folder {folder}: the "
+                "internal tables hold personal data. Give --open-data and --csv separate "
+                "folders."
+            ),
+            folder=str(folder),
+        )

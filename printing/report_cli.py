@@ -1,4 +1,4 @@
-"""``kezek report``: the period's PDF report, its CSV tables and the open-data file.
+"""``kezek report``: the period's PDF report, its internal CSV tables and its open data.
 
 Exit codes as the core's (0 done, 2 bad usage, 3 refused, 4 store unavailable). The
 rendering libraries load only when the command runs.
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import UsageError
-from kiosk.errors import KezekError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -58,14 +57,20 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
     p.add_argument(
         "--csv",
         metavar="DIR",
-        help="also write the tables as CSV files and the anonymised open_data.csv here",
+        help="also write the tables as CSV files here: internal, they hold personal data",
+    )
+    p.add_argument(
+        "--open-data",
+        metavar="DIR",
+        help="also write the open data here: anonymised tables as a Frictionless Data Package",
     )
 
 
 def _report(args: argparse.Namespace) -> int:
+    from kiosk.open_data import build_package
     from kiosk.stats import stats
     from kiosk.store import Store
-    from printing.report_csv import OPEN_DATA_FILE, write_open_data, write_tables
+    from printing.report_outputs import check_separate, write_report_files
     from printing.report_pdf import render_report
 
     began = time.perf_counter()
@@ -74,33 +79,30 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"--out must end in .pdf, not '{out.name}'.")
+    check_separate(args.csv, args.open_data)
     store = Store(args.db)
     args.opened.append(store)
     # A report over months may run statements longer than a terminal ever waits for.
     with store.unhurried():
         figures = stats(store, args.start, args.end)
     pdf = render_report(figures, lang=args.lang)
-    files: list[str] = []
-    visits = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(pdf)
-        files.append(str(out))
-        if args.csv:
-            folder = Path(args.csv)
-            files += [str(path) for path in write_tables(figures, folder, args.lang)]
-            open_data = folder / OPEN_DATA_FILE
-            with store.unhurried():
-                visits = write_open_data(store, args.start, args.end, open_data)
-            files.append(str(open_data))
-    except OSError as exc:
-        raise KezekError(f"Cannot write {exc.filename or out}: {exc.strerror or exc}.") from exc
+    with store.unhurried():
+        package = build_package(store, args.start, args.end) if args.open_data else None
+    paths = write_report_files(
+        out,
+        pdf,
+        figures,
+        args.lang,
+        csv_folder=Path(args.csv) if args.csv else None,
+        open_data=(package, Path(args.open_data)) if package else None,
+    )
+    files = [str(path) for path in paths]
     hall = figures.hall
     data = {
         "start": args.start.isoformat(),
         "end": args.end.isoformat(),
         "files": files,
-        "open_data_visits": visits,
+        "open_data": package.figures if package else None,
         "seconds": round(time.perf_counter() - began, 3),
         "hall": hall.to_dict(),
         "previous": figures.previous.to_dict() if figures.previous else None,
@@ -117,6 +119,13 @@ def _report(args: argparse.Namespace) -> int:
     if hall.simulated:
         lines.append(f"warning: {hall.simulated} of these visits are simulated")
     if args.csv:
-        lines.append(f"CSV tables and open data ({visits} visits) -> {args.csv}")
+        lines.append(f"CSV tables (internal: personal data, not for publication) -> {args.csv}")
+    if package:
+        o = package.figures
+        shared = f", each row shared by {o['smallest_group']} or more" if o["rows"] else ""
+        lines.append(
+            f"Open data: {o['rows']} of {o['visits']} visits published "
+            f"({o['rows_suppressed']} suppressed{shared}) -> {args.open_data}"
+        )
     print("\n".join(lines))
     return 0

@@ -40,7 +40,8 @@ history stored.
 The package: ``results`` (the frozen views returned), ``query`` (the period's ticket rows
 and the SQL of each figure), ``partials`` (their per-group sums), ``dialect`` (everything
 SQLite and PostgreSQL spell differently), ``desk_time``, ``period`` (``stats`` and
-``today``, which put it all together) and ``open_data`` (the anonymised visits).
+``today``, which put it all together) and ``open_data`` (each visit at full detail, which
+``kiosk.open_data`` coarsens for publication).
 """
 
 from kiosk.stats.open_data import OPEN_DATA_COLUMNS, OpenVisit, open_visit_rows, open_visits
