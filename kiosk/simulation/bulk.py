@@ -118,7 +118,7 @@ class BulkWriter:
         self.staff = add_officers(self.queue.core, officers, pin)
 
     def begin_day(self, day: date) -> None:
-        self.rows = DayRows(day, first_numbers=last_numbers(self.store, day))
+        self.rows = DayRows(day, given_before=last_numbers(self.store, day))
         self.pending = True
         self.queues = {s.id: _Queue([], []) for s in self.services.values()}
         self.tickets = {}
@@ -223,7 +223,7 @@ class BulkWriter:
         numbers = self.rows.numbers
         number = numbers.get(plan.prefix)
         if number is None:
-            number = self.rows.first_numbers.get(plan.prefix, 0)
+            number = self.rows.given_before.get(plan.prefix, 0)
         number += 1
         numbers[plan.prefix] = number
         priority = 1 if reason else 0

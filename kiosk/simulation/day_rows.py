@@ -229,7 +229,7 @@ class DayRows:
     """Everything a simulated day writes."""
 
     day: date
-    first_numbers: dict[str, int] = field(default_factory=dict)  # prefix -> last before
+    given_before: dict[str, int] = field(default_factory=dict)  # prefix -> last number given
     tickets: list[DayTicket] = field(default_factory=list)
     events: list[DayEvent] = field(default_factory=list)
     ratings: list[DayRating] = field(default_factory=list)

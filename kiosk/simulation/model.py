@@ -72,7 +72,6 @@ class HallModel:
         self.rng = random.Random(seed)
         self.habits = habits or b.Habits()
         self.desks = [_Desk(d) for d in plan.desks]
-        self.desk_by_code = {d.plan.code: d for d in self.desks}
         self.desks_for: dict[str, list[_Desk]] = {}
         for desk in self.desks:
             for code in desk.plan.services:
@@ -81,7 +80,15 @@ class HallModel:
         capacity = self._capacity()
         weights = [capacity[c] * self.rng.uniform(0.75, 1.25) for c in self.codes]
         self.service_cum = _cumulative(weights)
-        self.weight = dict(zip(self.codes, weights, strict=True))
+        # Where a transferred visitor goes: another agency's service, by its weight.
+        self.elsewhere: dict[str, tuple[list[str], list[float]]] = {}
+        for agency in {plan.services[c].agency for c in self.codes}:
+            others = [
+                (c, w)
+                for c, w in zip(self.codes, weights, strict=True)
+                if plan.services[c].agency != agency
+            ]
+            self.elsewhere[agency] = ([c for c, _w in others], _cumulative([w for _c, w in others]))
         self.visitors_per_day = visitors_per_day or max(
             1, round(b.DEFAULT_LOAD * sum(capacity.values()))
         )
@@ -421,11 +428,10 @@ class HallModel:
         code = desk.plan.code
         # Wrapping the visit up before the next call takes longer for a slower officer.
         wrap_up = max(1, round(rng.uniform(12, 60) * desk.pace))
-        agency = self.plan.services[visitor.service].agency
-        elsewhere = [c for c in self.codes if self.plan.services[c].agency != agency]
+        elsewhere, cum_weights = self.elsewhere[self.plan.services[visitor.service].agency]
         novelty = desk.officer.novelty(self.weeks)
         if elsewhere and rng.random() < b.TRANSFER_SHARE * (1 + 2 * novelty):
-            target = rng.choices(elsewhere, [self.weight[c] for c in elsewhere])[0]
+            target = rng.choices(elsewhere, cum_weights=cum_weights)[0]
             moved = self.writer.transfer(self.now, code, target, "simulated transfer")
             self.counts["transferred"] += 1
             self.counts["tickets"] += 1

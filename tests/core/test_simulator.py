@@ -156,6 +156,19 @@ def contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
         staff: Any = Staff.__table__
         columns = [c for c in staff.c if c.name != "pin_hash"]
         found["Staff"] = [tuple(r) for r in s.execute(sa.select(*columns).order_by(staff.c.id))]
+        # As stored, not as read back: SQLite keeps times, days and JSON as text.
+        found["stored text"] = [
+            tuple(r)
+            for r in s.execute(
+                sa.text(
+                    "SELECT CAST(ticket.day AS TEXT), CAST(issued_at AS TEXT), "
+                    "CAST(called_at AS TEXT), CAST(finished_at AS TEXT), "
+                    "CAST(event.at AS TEXT), CAST(event.data AS TEXT) "
+                    "FROM event LEFT JOIN ticket ON ticket.id = event.ticket_id "
+                    "WHERE event.kind <> 'hall_loaded' ORDER BY event.id"
+                )
+            )
+        ]
     return found
 
 
