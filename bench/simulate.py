@@ -172,6 +172,7 @@ def main() -> int:
             # A year of this hall at the measured rate.
             per_year = bulk["visitors"] / bulk["days"] * 365
             runs["year_of_this_hall_s"] = round(per_year / bulk["visitors_per_s"], 1)
+            runs["year_of_this_hall_cpu_s"] = round(per_year / bulk["visitors_per_cpu_s"], 1)
             results[kind] = runs
     finally:
         stores.close()
