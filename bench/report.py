@@ -4,11 +4,10 @@ What it measures, printed as one JSON document on stdout (progress on stderr):
 
 * **The store.** A busy hall (the demo hall's agencies and services, 60 desks) whose
   12 weeks of history, about 1,500 visitors a working day, are made by ``kezek simulate``
-  (through ``QueueService``, seed 1). Simulating ~100,000 visits that way takes tens of
-  minutes, so the SQLite file is built once and kept in ``bench/.cache`` (git-ignored),
-  keyed by the simulator's source and the parameters; the simulation runs on a RAM disk
-  when there is one (the same transactions, without waiting for the disk to sync). The
-  simulator's own speed is reported from that build. The PostgreSQL store is a row-for-row
+  (seed 1, each day written at once; ``bench/simulate.py`` measures the simulator). The
+  SQLite file is built once and kept in ``bench/.cache`` (git-ignored), keyed by the
+  simulator's source and the parameters; the simulation runs on a RAM disk when there is
+  one. The simulator's own speed is reported from that build. The PostgreSQL store is a row-for-row
   copy of the cached SQLite store into a fresh schema.
 * **History.** The stores reported on hold 24 and 36 weeks: the simulated 12 weeks and
   one or two copies of them, each 12 weeks after the one before (every time and day
@@ -117,7 +116,7 @@ def cache_key(weeks: int, visitors: int) -> str:
     # The simulator and the schema decide what the store holds; a change to either
     # builds it again (QueueService's own changes do not, or every edit would cost it).
     digest = hashlib.sha256()
-    sources = [ROOT / "kiosk" / "simulator.py", ROOT / "kiosk" / "models.py"]
+    sources = [ROOT / "kiosk" / "models.py", *sorted((ROOT / "kiosk" / "simulation").glob("*.py"))]
     sources += sorted((ROOT / "kiosk" / "migrations" / "versions").glob("*.py"))
     for path in sources:
         digest.update(path.read_bytes())
@@ -135,7 +134,7 @@ def build_store(weeks: int, visitors: int) -> tuple[Path, dict[str, Any]]:
         log(f"using the cached store {path.name}")
         meta: dict[str, Any] = json.loads(meta_path.read_text())
         return path, meta
-    from kiosk.simulator import simulate
+    from kiosk.simulation import simulate
 
     ram = Path("/dev/shm")
     work_dir = Path(tempfile.mkdtemp(dir=ram if ram.is_dir() else None))
