@@ -22,6 +22,7 @@ from kiosk.errors import (
     UnknownTicketError,
 )
 from kiosk.i18n import N_
+from kiosk.limits import INT64_MAX
 from kiosk.models import (
     CURRENT_STATUSES,
     Agency,
@@ -215,6 +216,8 @@ class Core:
 
     def ticket(self, s: Session, ticket_id: int, *, lock: bool = False) -> Ticket:
         """A ticket by id (locked for update when ``lock``), or ``UnknownTicketError``."""
+        if not 0 < ticket_id <= INT64_MAX:  # no store holds it, and PostgreSQL would fail
+            raise UnknownTicketError(f"#{ticket_id}")
         query = select(Ticket).where(Ticket.id == ticket_id)
         if lock:
             query = query.with_for_update()

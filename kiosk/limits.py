@@ -116,12 +116,13 @@ def cleaned(value: str, chars: int) -> str:
     return text[:chars]
 
 
-def checked_int(value: int, name: str, low: int = INT64_MIN, high: int = INT64_MAX) -> int:
-    """``value`` if ``low <= value <= high`` (a 64-bit integer by default), else a rule error."""
+def checked_int(value: int, label: str, low: int = INT64_MIN, high: int = INT64_MAX) -> int:
+    """``value`` if ``low <= value <= high`` (a 64-bit integer by default), else a rule error
+    naming it by ``label`` (an N_-marked phrase: "The event id")."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise QueueRuleError(
             N_("{name} must be a whole number from {low} to {high}, not {value}."),
-            name=name,
+            name=Phrase(label),
             low=low,
             high=high,
             value=value,
