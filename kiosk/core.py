@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk import service_days
+from kiosk.bounds import INT64_MAX
 from kiosk.clock import Clock, local_day
 from kiosk.errors import (
     NoCurrentTicketError,
@@ -22,7 +23,6 @@ from kiosk.errors import (
     UnknownTicketError,
 )
 from kiosk.i18n import N_
-from kiosk.limits import INT64_MAX
 from kiosk.models import (
     CURRENT_STATUSES,
     Agency,

@@ -14,15 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 
+from kiosk.bounds import INT64_MAX, INT64_MIN, is_text
 from kiosk.errors import QueueRuleError, TextRefusedError
 from kiosk.i18n import N_, Phrase
 from kiosk.models import Desk, Hall, Service, Staff, Ticket
 
-# Ids, event ids and limits are 64-bit integers on PostgreSQL and on SQLite.
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
-# A ticket's number is a 32-bit integer (``Ticket.number``).
-TICKET_NUMBER_MAX = 2**31 - 1
 # Texts that live in a column without a length, or only in an event's data.
 NOTE_CHARS = 1000
 REASON_CHARS = 200
@@ -63,15 +59,6 @@ SOURCE = TextField(N_("The ticket source"), column_chars(Ticket.source))
 REQUEST_ID = TextField(N_("The request id"), column_chars(Ticket.request_id))
 
 
-def has_surrogate(text: str) -> bool:
-    """Whether ``text`` holds an unpaired surrogate: not Unicode text any store can encode."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def text_refusal(value: object, chars: int, field: str | Phrase) -> TextRefusedError | None:
     """Why ``value`` cannot be kept as a text of at most ``chars`` characters, or None.
 
@@ -89,7 +76,7 @@ def text_refusal(value: object, chars: int, field: str | Phrase) -> TextRefusedE
         )
     if "\x00" in value:
         return TextRefusedError(N_("{field} contains a NUL character."), field=field)
-    if has_surrogate(value):
+    if not is_text(value):
         return TextRefusedError(
             N_("{field} is not valid Unicode (an unpaired surrogate)."), field=field
         )

@@ -22,6 +22,7 @@ from kiosk import (
     service_days,
     staff,
 )
+from kiosk.bounds import INT64_MAX
 from kiosk.clock import Clock, system_clock
 from kiosk.core import HALL_CACHE_SECONDS, Core, HallInfo
 from kiosk.errors import QueueRuleError
@@ -355,7 +356,7 @@ class QueueService:
         ``message`` is the English text; ``phrase``, when given, lets each reader show it
         in their own language.
         """
-        if ticket_id is not None and not 0 < ticket_id <= limits.INT64_MAX:
+        if ticket_id is not None and not 0 < ticket_id <= INT64_MAX:
             ticket_id = None  # no such ticket: the fault is reported all the same
         event_log.report_printer_fault(
             self.core,

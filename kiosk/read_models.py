@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from kiosk import estimates
 from kiosk import token as tokens
+from kiosk.bounds import TICKET_NUMBER_MAX
 from kiosk.clock import local_day
 from kiosk.core import Core
 from kiosk.core import display as ticket_display
 from kiosk.errors import InvalidTokenError, UnknownTicketError
 from kiosk.hall import is_open, next_opening
 from kiosk.i18n import N_
-from kiosk.limits import TICKET_NUMBER_MAX
 from kiosk.models import (
     CURRENT_STATUSES,
     Agency,

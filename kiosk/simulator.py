@@ -15,12 +15,10 @@ period that contains any, so simulated figures are never published as real ones.
 
 from __future__ import annotations
 
-import argparse
 import heapq
 import math
 import random
 import secrets
-import sys
 import time as timer
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import FixedClock
-from kiosk.errors import InvalidTransitionError, KezekError, QueueRuleError
+from kiosk.errors import InvalidTransitionError, QueueRuleError
 from kiosk.hall import WEEKDAYS
 from kiosk.views import _View
 
@@ -699,75 +697,3 @@ def simulate(
         queue, clock, seed=seed, visitors_per_day=visitors_per_day, progress=progress
     )
     return simulator.run(start, days)
-
-
-# -- the command --------------------------------------------------------------------------
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
-
-
-def add_simulate_command(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add ``kezek simulate`` to the core's subcommands."""
-    help_text = "fill a store with a realistic simulated history (for demos and benchmarks)"
-    p = sub.add_parser("simulate", parents=[common], help=help_text, description=help_text)
-    p.set_defaults(handler=_simulate)
-    p.add_argument("--days", type=int, required=True, metavar="N", help="days to simulate")
-    p.add_argument(
-        "--start", type=_day, metavar="YYYY-MM-DD", help="first day (default: N days ago)"
-    )
-    p.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
-    p.add_argument(
-        "--visitors-per-day",
-        type=int,
-        metavar="K",
-        help="visitors on an average working day (default: 60%% of the desks' capacity)",
-    )
-
-
-def _simulate(args: argparse.Namespace) -> int:
-    import json
-
-    from kiosk.store import Store
-
-    store = Store(args.db)
-    args.opened.append(store)
-    if args.days < 1 or args.days > 3660:
-        raise QueueRuleError("--days must be from 1 to 3660.")
-    if args.visitors_per_day is not None and args.visitors_per_day < 1:
-        raise QueueRuleError("--visitors-per-day must be at least 1.")
-    today = datetime.now(UTC).date()
-    start = args.start or today - timedelta(days=args.days)
-    if start + timedelta(days=args.days - 1) >= today:
-        raise QueueRuleError("Simulate past days only: today and later belong to the real hall.")
-
-    def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    try:
-        result = simulate(
-            store,
-            start,
-            args.days,
-            seed=args.seed,
-            visitors_per_day=args.visitors_per_day,
-            progress=None if args.json else progress,
-        )
-    except KezekError:
-        raise
-    data = {**result.to_dict(), "visitors_per_second": round(result.visitors_per_second, 1)}
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(
-            f"Simulated {result.start} to {result.end}: {result.visitors} visitors on "
-            f"{result.open_days} open days, {result.served} served, {result.no_shows} "
-            f"no-shows, {result.cancelled} cancelled, {result.transferred} transferred, "
-            f"{result.ratings} ratings ({result.seconds:.0f} s, "
-            f"{result.visitors_per_second:.0f} visitors/s)."
-        )
-    return 0

@@ -1,7 +1,8 @@
 """``kezek report``: the period's PDF report, its CSV tables and the open-data file.
 
-Exit codes as the core's (0 done, 2 bad usage, 3 refused, 4 store unavailable). The
-rendering libraries load only when the command runs.
+Exit codes as the core's (0 done, 2 bad usage, a period that cannot be counted or an output
+that cannot be written, 3 refused, 4 store unavailable). The rendering libraries load only
+when the command runs.
 """
 
 from __future__ import annotations
@@ -10,21 +11,14 @@ import argparse
 import json
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk import arguments
+from kiosk.bounds import MAX_PERIOD_DAYS
 from kiosk.cli import UsageError
-from kiosk.errors import KezekError
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
 
 
 def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
@@ -38,7 +32,7 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
     p.add_argument(
         "--from",
         dest="start",
-        type=_day,
+        type=arguments.day,
         required=True,
         metavar="YYYY-MM-DD",
         help="first business day of the period",
@@ -46,10 +40,10 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
     p.add_argument(
         "--to",
         dest="end",
-        type=_day,
+        type=arguments.day,
         required=True,
         metavar="YYYY-MM-DD",
-        help="last business day of the period (included)",
+        help=f"last business day of the period (included; at most {MAX_PERIOD_DAYS} days)",
     )
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     p.add_argument(
@@ -71,6 +65,12 @@ def _report(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     if args.end < args.start:
         raise UsageError(f"--to ({args.end}) is before --from ({args.start}).")
+    days = (args.end - args.start).days + 1
+    if days > MAX_PERIOD_DAYS:
+        raise UsageError(
+            f"A report covers at most {MAX_PERIOD_DAYS} days (about ten years); "
+            f"{args.start} to {args.end} is {days}."
+        )
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"--out must end in .pdf, not '{out.name}'.")
@@ -90,8 +90,9 @@ def _report(args: argparse.Namespace) -> int:
             open_data = folder / OPEN_DATA_FILE
             visits = write_open_data(store, args.start, args.end, open_data)
             files.append(str(open_data))
-    except OSError as exc:
-        raise KezekError(f"Cannot write {exc.filename or out}: {exc.strerror or exc}.") from exc
+    except OSError as exc:  # an output the command was told to write is a usage matter: 2
+        where = exc.filename or out
+        raise UsageError(f"Cannot write {where}: {exc.strerror or exc}.") from None
     hall = figures.hall
     data = {
         "start": args.start.isoformat(),

@@ -26,6 +26,7 @@ ROOT = Path(__file__).parents[1]
 COMMAND_LINE_ONLY = {
     "kiosk/cli.py",
     "kiosk/simulator.py",
+    "kiosk/simulate_cli.py",
     "kiosk/hall.py",
     "kiosk/hall_validator.py",
     "kiosk/hall_loader.py",
