@@ -201,6 +201,11 @@ def run(
     With no command, ``configured`` starts what the terminal's settings file says, if any.
     """
     args = parser.parse_args(argv)
+    # Python 3.11's argparse gives "--name=--" the value [] without asking the argument's
+    # type; no option of ours takes a list.
+    for name, value in vars(args).items():
+        if isinstance(value, list):
+            parser.error(f"argument --{name.replace('_', '-')}: expected one argument")
     handler: Handler | None = getattr(args, "handler", None)
     args.opened = []
     args.command = getattr(args, "command", None) or "kezek"
