@@ -72,6 +72,23 @@ def test_numbers_that_are_not_plain_64_bit_numbers_are_usage_errors(
     assert "is not a whole number" in err, err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["pause", "D1", "--reason=--"],
+        ["issue", "ENT-REG", "--request-id=--"],
+        ["tickets", "--day=--"],
+    ],
+)
+def test_an_option_given_a_bare_double_dash_is_a_usage_error(
+    db: str, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """Python 3.11's argparse hands "--name=--" over as [] without asking the type."""
+    code, out, err = kezek(capsys, "--db", db, *args)
+    assert (code, out) == (2, "")
+    assert "expected one argument" in err
+
+
 def test_the_largest_64_bit_id_is_looked_for_and_not_found(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
