@@ -39,7 +39,11 @@ def _start_log(role: str, terminal: str, db: str | None) -> None:
 
     url = resolve_url(db)
     parse_url(url)  # a malformed URL exits 2 before any window or log file opens
-    setup_logging(f"{role}-{terminal}".lower())
+    try:
+        setup_logging(f"{role}-{terminal}".lower())
+    except OSError as exc:  # an output that cannot be written: exit 2, as for --out
+        where = exc.filename or "the log folder"
+        raise core_cli.UsageError(f"Cannot write the log in {where}: {exc.strerror}.") from None
     log_start(role, terminal, url)
 
 

@@ -516,6 +516,28 @@ def test_the_board_refuses_a_malformed_url_before_opening_a_window() -> None:
     assert "Traceback" not in run.stderr
 
 
+def test_a_window_whose_log_cannot_be_written_exits_2_before_opening(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from ui.cli import main; sys.exit(main())",
+            "--db",
+            f"sqlite:///{tmp_path / 'k.db'}",
+            "board",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(blocker), "HOME": str(tmp_path)},
+    )
+    assert run.returncode == 2, run.stderr
+    assert f"Cannot write the log in {blocker}" in run.stderr and "Traceback" not in run.stderr
+
+
 def test_a_settings_file_with_a_malformed_database_names_the_key_not_the_password(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
