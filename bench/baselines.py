@@ -46,7 +46,8 @@ class RawOps:
     def _run(self, sql: str, params: tuple[Any, ...]) -> None:
         raise NotImplementedError
 
-    def _insert_ticket(self, params: tuple[Any, ...]) -> int:
+    def _insert_numbered(self, params: tuple[Any, ...]) -> tuple[int, int]:
+        """Number and insert a waiting ticket; its id and number."""
         raise NotImplementedError
 
     def _head_sql(self, n: int) -> str:
@@ -71,14 +72,8 @@ class RawOps:
 
         def work() -> None:
             ts, day, _ = self._now()
-            number = self._one(
-                f"INSERT INTO day_counter (day, prefix, last) VALUES ({p}, {p}, 1) "
-                "ON CONFLICT (day, prefix) DO UPDATE SET last = day_counter.last + 1 "
-                "RETURNING last",
-                (day, prefix),
-            )[0]
-            ticket_id = self._insert_ticket(
-                (day, prefix, number, sid, "ru", "kiosk", request_id, ts, ts)
+            ticket_id, number = self._insert_numbered(
+                (day, prefix, sid, "ru", "kiosk", request_id, ts, ts)
             )
             data = {
                 "service": service_code,
@@ -190,14 +185,18 @@ class RawSqliteOps(RawOps):
     def _run(self, sql: str, params: tuple[Any, ...]) -> None:
         self.conn.execute(sql, params)
 
-    def _insert_ticket(self, params: tuple[Any, ...]) -> int:
-        cur = self.conn.execute(
+    def _insert_numbered(self, params: tuple[Any, ...]) -> tuple[int, int]:
+        # Writers take turns (BEGIN IMMEDIATE): the day's highest number plus one is free.
+        day, prefix, *rest = params
+        row = self.conn.execute(
             "INSERT INTO ticket (day, prefix, number, service_id, status, priority, lang, "
             "source, request_id, issued_at, queued_at, recalls) "
-            "VALUES (?, ?, ?, ?, 'waiting', 0, ?, ?, ?, ?, ?, 0)",
-            params,
-        )
-        return int(cur.lastrowid or 0)
+            "SELECT ?, ?, (SELECT COALESCE(MAX(number), 0) + 1 FROM ticket "
+            "WHERE day = ? AND prefix = ? AND status <> 'transferred'), "
+            "?, 'waiting', 0, ?, ?, ?, ?, ?, 0 RETURNING id, number",
+            (day, prefix, day, prefix, *rest),
+        ).fetchone()
+        return int(row[0]), int(row[1])
 
     def _head_sql(self, n: int) -> str:
         marks = ", ".join("?" * n)
@@ -241,15 +240,22 @@ class RawPgOps(RawOps):
     def _json(self) -> str:
         return "%s::json"
 
-    def _insert_ticket(self, params: tuple[Any, ...]) -> int:
+    def _insert_numbered(self, params: tuple[Any, ...]) -> tuple[int, int]:
+        day, prefix, *rest = params
+        number = self._one(
+            "INSERT INTO day_counter (day, prefix, last) VALUES (%s, %s, 1) "
+            "ON CONFLICT (day, prefix) DO UPDATE SET last = day_counter.last + 1 "
+            "RETURNING last",
+            (day, prefix),
+        )[0]
         row = self.conn.execute(
             "INSERT INTO ticket (day, prefix, number, service_id, status, priority, lang, "
             "source, request_id, issued_at, queued_at, recalls) "
             "VALUES (%s, %s, %s, %s, 'waiting', 0, %s, %s, %s, %s, %s, 0) RETURNING id",
-            params,
+            (day, prefix, number, *rest),
         ).fetchone()
         assert row is not None
-        return int(row[0])
+        return int(row[0]), int(number)
 
     def _head_sql(self, n: int) -> str:
         marks = ", ".join(["%s"] * n)

@@ -9,8 +9,9 @@ to stderr):
   inside a few desk processes (one ``QueueService`` per desk). Every operation's latency
   is timed with ``time.perf_counter`` in the worker and sent back to this process.
 * **Raw baseline.** The same load shape (same seeds, same schema, a fresh store) driven by
-  bare DBAPI code doing only the essential writes: ``sqlite3`` with ``BEGIN IMMEDIATE``,
-  ``psycopg`` with ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)``.
+  bare DBAPI code doing only the essential writes: ``sqlite3`` with ``BEGIN IMMEDIATE``
+  (the ticket numbered in its own insert, as the engine does on SQLite), ``psycopg`` with
+  ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)``.
   The ratio engine/baseline is reported for p50 and p99.
 * **A million past tickets.** ``issue``, ``call_next``, ``complete`` and ``snapshot`` run
   sequentially on an empty store and on one pre-filled with past tickets (two years of a

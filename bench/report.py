@@ -243,7 +243,7 @@ def pg_copy(source: Path) -> tuple[str, str]:
     store = Store(url)
     schema.upgrade(store)
     source_engine = sa.create_engine(f"sqlite:///{source}")
-    with source_engine.connect() as src, store.write_engine.begin() as dst:
+    with source_engine.connect() as src, store.unhurried(), store.write_engine.begin() as dst:
         dst.execute(sa.text("SET LOCAL synchronous_commit = off"))
         for table in reversed(Base.metadata.sorted_tables):
             dst.execute(table.delete())

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, and_, bindparam, case, select, update
+from sqlalchemy import Table, and_, bindparam, case, select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk import desks, event_log
@@ -17,12 +17,16 @@ from kiosk.i18n import N_, Phrase, one_of
 from kiosk.models import (
     CURRENT_STATUSES,
     Desk,
+    DeskRef,
+    DeskService,
     DeskState,
     EventKind,
     Service,
     Ticket,
+    TicketRow,
     TicketStatus,
 )
+from kiosk.prepared import Prepared
 from kiosk.read_models import view
 from kiosk.views import TicketView
 from kiosk.words import ACTION_WORDS, STATUS_WORDS, status_word
@@ -67,19 +71,20 @@ def require(ticket: Ticket, allowed: Iterable[TicketStatus], action: str) -> Non
 
 _TICKET = cast(Table, Ticket.__table__)
 _DESK = cast(Table, Desk.__table__)
+_DESK_SERVICE = cast(Table, DeskService.__table__)
+_SERVICE = cast(Table, Service.__table__)
+# Spelled as the desk's partial unique index spells it, so that SQLite uses that index.
+_IS_CURRENT = text("ticket.status IN ('called', 'serving')")
+assert {str(s) for s in CURRENT_STATUSES} == {"called", "serving"}
 _CURRENT = (
-    select(_TICKET.c.id)
-    .where(_TICKET.c.desk_id == _DESK.c.id, _TICKET.c.status.in_(CURRENT_STATUSES))
-    .limit(1)
-    .scalar_subquery()
-)
+    select(_TICKET.c.id).where(_TICKET.c.desk_id == _DESK.c.id, _IS_CURRENT).limit(1)
+).scalar_subquery()
 # The desk, locked (SQLite: the immediate transaction), with its current ticket if any.
-_CALLING_DESK = (
+_CALLING_DESK = Prepared(
     select(
         _DESK.c.id,
         _DESK.c.code,
         _DESK.c.state,
-        _DESK.c.pause_reason,
         _DESK.c.priority_streak,
         _DESK.c.staff_id,
         _CURRENT.label("current_id"),
@@ -87,13 +92,19 @@ _CALLING_DESK = (
     .where(_DESK.c.code == bindparam("code"), _DESK.c.active)
     .with_for_update(of=_DESK)
 )
+# The active services of the desk.
+_DESK_SERVICE_IDS = (
+    select(_DESK_SERVICE.c.service_id)
+    .join(_SERVICE, _SERVICE.c.id == _DESK_SERVICE.c.service_id)
+    .where(_DESK_SERVICE.c.desk_id == bindparam("b_desk_id"), _SERVICE.c.active)
+)
 
 
-def _take_next(skip_locked: bool, streak_reached: bool) -> Update:
+def _take_next(skip_locked: bool, streak_reached: bool) -> Prepared:
     """Mark the head of the desk's queue called, in one statement that returns it."""
     waiting = (
         _TICKET.c.status == TicketStatus.WAITING,
-        _TICKET.c.service_id.in_(bindparam("service_ids", expanding=True)),
+        _TICKET.c.service_id.in_(_DESK_SERVICE_IDS),
         _TICKET.c.day == bindparam("b_day", type_=_TICKET.c.day.type),
     )
     order: list[Any] = [_TICKET.c.priority.desc(), _TICKET.c.queued_at, _TICKET.c.id]
@@ -110,7 +121,7 @@ def _take_next(skip_locked: bool, streak_reached: bool) -> Update:
         # Desks contending for the head of one queue each take a different row at
         # once instead of waiting on one another (SQLite: BEGIN IMMEDIATE serialises).
         head = head.with_for_update(skip_locked=True)
-    return (
+    return Prepared(
         update(_TICKET)
         .where(_TICKET.c.id == head.scalar_subquery(), _TICKET.c.status == TicketStatus.WAITING)
         .values(
@@ -131,6 +142,25 @@ _TAKE_NEXT = {
     for skip_locked in (False, True)
     for streak in (False, True)
 }
+_SET_DESK = {
+    opens: Prepared(
+        update(_DESK)
+        .where(_DESK.c.id == bindparam("b_desk_id"))
+        .values(
+            priority_streak=bindparam("streak"),
+            **(
+                {
+                    "state": DeskState.OPEN,
+                    "pause_reason": None,
+                    "state_since": bindparam("now", type_=_DESK.c.state_since.type),
+                }
+                if opens
+                else {}
+            ),
+        )
+    )
+    for opens in (False, True)
+}
 
 
 def call_next(core: Core, desk_code: str) -> TicketView | None:
@@ -140,42 +170,32 @@ def call_next(core: Core, desk_code: str) -> TicketView | None:
     head of the queue, the desk's priority streak when it changes, and the event.
     """
     hall = core.hall_info()
-    with core.write() as s:
-        conn = s.connection()
-        found = conn.execute(_CALLING_DESK, {"code": desk_code}).first()
+    with core.write_conn() as conn:
+        found = _CALLING_DESK.first(conn, {"code": desk_code})
         if found is None:
             raise UnknownDeskError(desk_code)
-        if found.state == DeskState.PAUSED or found.current_id is not None:
-            ensure_can_call(core, s, core.desk(s, desk_code, lock=True))
-        now = core.clock()
-        service_ids = core.meta().desk_services.get(found.id, ())
-        if not service_ids:
+        desk_id, code, state, priority_streak, staff_id, current_id = found
+        if state == DeskState.PAUSED or current_id is not None:
+            with Session(bind=conn) as s:
+                ensure_can_call(core, s, core.desk(s, desk_code, lock=True))
+        if not core.meta().desk_services.get(desk_id):
             return None
-        streak_reached = found.priority_streak >= hall.max_priority_streak
-        take = _TAKE_NEXT[not core.store.is_sqlite, streak_reached]
-        row = conn.execute(
-            take,
-            {
-                "service_ids": list(service_ids),
-                "b_day": local_day(now, hall.zone),
-                "b_desk_id": found.id,
-                "now": now,
-            },
-        ).first()
+        now = core.clock()
+        streak_reached = priority_streak >= hall.max_priority_streak
+        row = _TAKE_NEXT[not core.store.is_sqlite, streak_reached].first(
+            conn, {"b_day": local_day(now, hall.zone), "b_desk_id": desk_id, "now": now}
+        )
         if row is None:
             return None
-        ticket = Ticket(**row._asdict())
-        desk = Desk(id=found.id, code=found.code, staff_id=found.staff_id)
-        streak = found.priority_streak + 1 if ticket.priority > 0 else 0
-        opens = found.state == DeskState.CLOSED
-        if streak != found.priority_streak or opens:
-            changes: dict[str, Any] = {"priority_streak": streak}
-            if opens:
-                changes.update(state=DeskState.OPEN, pause_reason=None, state_since=now)
-            conn.execute(update(_DESK).where(_DESK.c.id == found.id).values(**changes))
+        ticket = TicketRow(*row)
+        desk = DeskRef(id=desk_id, code=code, staff_id=staff_id)
+        streak = priority_streak + 1 if ticket.priority > 0 else 0
+        opens = state == DeskState.CLOSED
+        if streak != priority_streak or opens:
+            _SET_DESK[opens].rows(conn, {"b_desk_id": desk_id, "streak": streak, "now": now})
         if opens:
-            event_log.record(core, s, EventKind.DESK_OPENED, desk=desk, reason=None)
-        event_log.record(core, s, EventKind.CALLED, ticket, desk)
+            event_log.record(core, conn, EventKind.DESK_OPENED, desk=desk, reason=None)
+        event_log.record(core, conn, EventKind.CALLED, ticket, desk)
     return view(core, None, ticket)
 
 

@@ -2,8 +2,8 @@
 
 Exit codes: 0 done; 2 bad usage (an argument out of range, an output file that cannot be
 written), a bad hall file, terminal settings or database URL; 3 refused by the queue rules;
-4 store unavailable; 5 printer failure. Errors go to stderr as one clear message, never a
-traceback, never a password.
+4 store unavailable; 5 printer failure; 6 refused by the database (the terminal's role may
+not do that). Errors go to stderr as one clear message, never a traceback, never a password.
 """
 
 from __future__ import annotations
@@ -168,6 +168,12 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     from kiosk.simulate_cli import add_simulate_command
 
     add_simulate_command(sub, common)
+
+    from kiosk.backup import add_backup_commands
+    from kiosk.grants import add_grants_command
+
+    add_grants_command(sub, common)
+    add_backup_commands(sub, common)
 
     staff = sub.add_parser("staff", help="people who sign in at desks and reception")
     staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)

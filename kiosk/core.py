@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import service_days
@@ -32,6 +32,7 @@ from kiosk.models import (
     Hall,
     Service,
     Ticket,
+    TicketLike,
 )
 from kiosk.store import Store
 from kiosk.views import format_number
@@ -73,7 +74,7 @@ class HallMeta:
     desk_codes: dict[int, str]
 
 
-def display(ticket: Ticket) -> str:
+def display(ticket: TicketLike) -> str:
     """A ticket's number as visitors read it."""
     return format_number(ticket.prefix, ticket.number)
 
@@ -178,6 +179,14 @@ class Core:
         self.meta()  # read before the write, never inside it
         with self.store.write() as s:
             yield s
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """``write()`` without the ORM session, for the busiest operations."""
+        service_days.close_past_days(self)
+        self.meta()
+        with self.store.write_conn() as conn:
+            yield conn
 
     # -- codes (they never change once given) ----------------------------------------------
 

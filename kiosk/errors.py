@@ -123,6 +123,27 @@ class ServiceClosedError(QueueRuleError):
     """The service takes no new tickets today."""
 
 
+class InsufficientPrivilegeError(StoreUnavailableError):
+    """The database refused this terminal's role an operation its grants do not allow.
+
+    Retrying does not help: the role needs the rights that ``kezek grants`` gives its face.
+    """
+
+    exit_code = 6
+
+
+class BackupError(KezekError):
+    """A backup or restore cannot be made: the file, the target store or the tool is not right."""
+
+    exit_code = 2
+
+
+class GrantsError(KezekError):
+    """Roles cannot be set up as asked: a SQLite store, or role names PostgreSQL refuses."""
+
+    exit_code = 2
+
+
 class TextRefusedError(QueueRuleError):
     """A text no store could keep as given: longer than its column allows, or holding a NUL
     character or an unpaired surrogate. Refused before the database, alike on every store;

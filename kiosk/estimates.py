@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Integer, Table, and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Connection, Float, Table, and_, bindparam, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
-from kiosk.models import Desk, DeskService, DeskState, Service, Ticket, TicketStatus, UTCDateTime
+from kiosk.models import (
+    Desk,
+    DeskService,
+    DeskState,
+    Service,
+    Ticket,
+    TicketLike,
+    TicketStatus,
+)
+from kiosk.prepared import Prepared
 
 if TYPE_CHECKING:
     from kiosk.core import Core
@@ -24,17 +33,44 @@ SERVICE_TIME_WINDOW = timedelta(days=14)
 _TICKET = cast(Table, Ticket.__table__)
 _DESK = cast(Table, Desk.__table__)
 _DESK_SERVICE = cast(Table, DeskService.__table__)
-# Prepared once: a kiosk issues all day, and building a query costs more than running it.
-_RECENT_SPANS = (
-    select(_TICKET.c.called_at, _TICKET.c.finished_at)
+
+
+class _SpanSeconds(ColumnElement[float]):
+    """``finished - called`` in seconds, as each store spells it."""
+
+    inherit_cache = True
+    type = Float()
+
+    def __init__(self, finished: ColumnElement[Any], called: ColumnElement[Any]) -> None:
+        self.finished = finished
+        self.called = called
+
+
+@compiles(_SpanSeconds)
+def _span_seconds(element: _SpanSeconds, compiler: Any, **kw: Any) -> str:
+    finished = compiler.process(element.finished, **kw)
+    called = compiler.process(element.called, **kw)
+    if compiler.dialect.name == "sqlite":
+        # julianday is a double: rounding to the millisecond removes its float noise.
+        return f"round((julianday({finished}) - julianday({called})) * 86400.0, 3)"
+    return f"CAST(EXTRACT(EPOCH FROM {finished} - {called}) AS DOUBLE PRECISION)"
+
+
+# The recent visits' service times, newest first; averaged by the store, so that a kiosk
+# reads one row, not twenty pairs of times.
+_RECENT = (
+    select(_SpanSeconds(_TICKET.c.finished_at, _TICKET.c.called_at).label("seconds"))
     .where(
         _TICKET.c.service_id == bindparam("service_id"),
         _TICKET.c.finished_at > bindparam("since"),
         _TICKET.c.status == TicketStatus.DONE,
+        _TICKET.c.called_at.is_not(None),
     )
     .order_by(_TICKET.c.finished_at.desc())
     .limit(SERVICE_TIME_SAMPLES)
+    .subquery()
 )
+_SERVICE_TIME = Prepared(select(func.count(), func.avg(_RECENT.c.seconds)))
 _AHEAD = (
     select(func.count())
     .where(
@@ -68,38 +104,23 @@ _OPEN_DESKS = (
     )
     .scalar_subquery()
 )
-# One round trip: the recent service times, then one row with the people ahead and the
-# open desks (the spans' columns come first, so that their types decide the result's).
-_RECENT = _RECENT_SPANS.subquery()
-_POSITION = union_all(
-    select(
-        _RECENT.c.called_at,
-        _RECENT.c.finished_at,
-        literal(None, Integer).label("ahead"),
-        literal(None, Integer).label("desks"),
-    ),
-    select(
-        literal(None, UTCDateTime),
-        literal(None, UTCDateTime),
-        _AHEAD,
-        _OPEN_DESKS,
-    ),
-)
+# One round trip, one row: the recent service times, the people ahead and the open desks.
+_POSITION = Prepared(select(func.count(), func.avg(_RECENT.c.seconds), _AHEAD, _OPEN_DESKS))
 
 
-def _average_min(rows: Iterable[tuple[datetime | None, datetime | None]], default: float) -> float:
-    spans = [(f - c).total_seconds() / 60 for c, f in rows if c is not None and f is not None]
-    if len(spans) < SERVICE_TIME_MIN_SAMPLES:
+def _average_min(samples: int, avg_seconds: float | None, default: float) -> float:
+    if samples < SERVICE_TIME_MIN_SAMPLES or avg_seconds is None:
         return float(default)
-    return float(sum(spans) / len(spans))
+    return float(avg_seconds) / 60
 
 
 def recent_service_min(s: Session, service_id: int, default_min: float, now: datetime) -> float:
     """Minutes a recent visit to a service took, else ``default_min``."""
-    rows = s.connection().execute(
-        _RECENT_SPANS, {"service_id": service_id, "since": now - SERVICE_TIME_WINDOW}
+    row = _SERVICE_TIME.first(
+        s.connection(), {"service_id": service_id, "since": now - SERVICE_TIME_WINDOW}
     )
-    return _average_min([(c, f) for c, f in rows], default_min)
+    assert row is not None  # an aggregate always answers one row
+    return _average_min(row[0], row[1], default_min)
 
 
 def avg_service_min(s: Session, service: Service, now: datetime) -> float:
@@ -112,30 +133,26 @@ def estimate(people_ahead: int, avg_min: float, open_desks: int) -> int:
     return math.ceil(people_ahead * avg_min / max(open_desks, 1))
 
 
-def position(core: Core, s: Session, ticket: Ticket) -> tuple[int, int]:
+def position(core: Core, conn: Connection, ticket: TicketLike) -> tuple[int, int]:
     """People ahead of a waiting ticket in its queue, and the minutes it may wait.
 
     One statement: the recent service times, the people ahead and the open desks.
     """
     if ticket.status != TicketStatus.WAITING:
         return 0, 0
-    rows = (
-        s.connection()
-        .execute(
-            _POSITION,
-            {
-                "service_id": ticket.service_id,
-                "since": core.clock() - SERVICE_TIME_WINDOW,
-                "day": ticket.day,
-                "id": ticket.id,
-                "priority": ticket.priority,
-                "queued_at": ticket.queued_at,
-            },
-        )
-        .all()
+    row = _POSITION.first(
+        conn,
+        {
+            "service_id": ticket.service_id,
+            "since": core.clock() - SERVICE_TIME_WINDOW,
+            "day": ticket.day,
+            "id": ticket.id,
+            "priority": ticket.priority,
+            "queued_at": ticket.queued_at,
+        },
     )
-    spans = [(r[0], r[1]) for r in rows if r[2] is None]
-    counts = next(r for r in rows if r[2] is not None)
-    ahead, desks = int(counts[2] or 0), int(counts[3] or 0)
-    meta = core.meta(s).services[ticket.service_id]
-    return ahead, estimate(ahead, _average_min(spans, meta.default_service_min), desks)
+    assert row is not None  # an aggregate always answers one row
+    samples, avg_seconds, ahead, desks = row[0], row[1], int(row[2] or 0), int(row[3] or 0)
+    meta = core.meta().services[ticket.service_id]
+    avg_min = _average_min(samples, avg_seconds, meta.default_service_min)
+    return ahead, estimate(ahead, avg_min, desks)

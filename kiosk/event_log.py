@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.i18n import Phrase
-from kiosk.models import Desk, Event, EventKind, Staff, Ticket
+from kiosk.models import DeskLike, Event, EventKind, Staff, Ticket, TicketLike
+from kiosk.prepared import Prepared
 from kiosk.store import EVENT_LOCK_KEY, NOTIFY_CHANNEL
 from kiosk.views import format_number
 
@@ -33,16 +34,15 @@ _PG_INSERT = insert(_TABLE).from_select(
 )
 
 
-def _statement(core: Core) -> Insert:
-    return _SQLITE_INSERT if core.store.is_sqlite else _PG_INSERT
+_PREPARED = {"sqlite": Prepared(_SQLITE_INSERT), "postgresql": Prepared(_PG_INSERT)}
 
 
 def record(
     core: Core,
-    s: Session,
+    s: Session | Connection,
     kind: EventKind,
-    ticket: Ticket | None = None,
-    desk: Desk | None = None,
+    ticket: TicketLike | None = None,
+    desk: DeskLike | None = None,
     *,
     staff: Staff | None = None,
     credit_desk_staff: bool = True,
@@ -55,7 +55,7 @@ def record(
     member is ``staff``, else (unless ``credit_desk_staff`` is false) the desk's.
     """
     if ticket is not None:
-        service_code, agency_code = core.service_codes(s, ticket.service_id)
+        service_code, agency_code = core.service_codes(None, ticket.service_id)
         data = {
             "display": format_number(ticket.prefix, ticket.number),
             "service": service_code,
@@ -70,8 +70,9 @@ def record(
         staff_id: int | None = staff.id
     else:
         staff_id = desk.staff_id if desk is not None and credit_desk_staff else None
-    s.connection().execute(
-        _statement(core),
+    conn = s.connection() if isinstance(s, Session) else s
+    _PREPARED[core.store.dialect].rows(
+        conn,
         {
             "at": core.clock(),
             "kind": str(kind),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -187,7 +188,9 @@ class Staff(Base):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    pin_hash: Mapped[str] = mapped_column(String(256))
+    # Loaded only when asked for: the roles of kiosks and boards may not read it, and they
+    # load staff rows for names (``kezek grants``).
+    pin_hash: Mapped[str] = mapped_column(String(256), deferred=True)
     active: Mapped[bool] = mapped_column(default=True)
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
@@ -231,6 +234,42 @@ class DayCounter(Base):
     last: Mapped[int] = mapped_column(Integer)
 
 
+@dataclass(frozen=True)
+class DeskRef:
+    """A desk as a statement returned it."""
+
+    id: int
+    code: str
+    staff_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """A ticket as a statement returned it, without the ORM's bookkeeping."""
+
+    id: int
+    day: date
+    prefix: str
+    number: int
+    service_id: int
+    status: str
+    priority: int
+    priority_reason: str | None
+    lang: str
+    source: str
+    request_id: str | None
+    desk_id: int | None
+    issued_at: datetime
+    queued_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    recalls: int
+    outcome: str | None
+    note: str | None
+    origin_id: int | None
+
+
 class Ticket(Base):
     """A visitor's place in a queue; ``queued_at`` keeps a transferred visitor's place."""
 
@@ -247,7 +286,8 @@ class Ticket(Base):
             sqlite_where=text("status <> 'transferred'"),
             postgresql_where=text("status <> 'transferred'"),
         ),
-        Index("ix_ticket_queue", "status", "service_id", "priority", "queued_at"),
+        # The queue of a service today, in calling order: the head, and the people ahead.
+        Index("ix_ticket_queue", "status", "service_id", "day", "priority", "queued_at"),
         Index("ix_ticket_service_finished", "service_id", "finished_at"),
         Index("ix_ticket_day", "day"),
         # A desk holds at most one current ticket, whatever the code above does.
@@ -315,3 +355,9 @@ class Rating(Base):
     reason: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime]
     lang: Mapped[str] = mapped_column(String(8))
+
+
+# What reading a ticket or crediting a desk needs: the ORM's row object, or the plain
+# row a prepared statement returned.
+TicketLike = Ticket | TicketRow
+DeskLike = Desk | DeskRef

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NoReturn, cast
 
-from sqlalchemy import Table, bindparam, insert, or_, select
+from sqlalchemy import Table, bindparam, func, insert, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,8 @@ from kiosk.core import Core
 from kiosk.errors import QueueRuleError, ServiceClosedError
 from kiosk.hall import LANGUAGES
 from kiosk.i18n import N_
-from kiosk.models import DayCounter, EventKind, Service, Ticket, TicketStatus
+from kiosk.models import DayCounter, EventKind, Service, Ticket, TicketRow, TicketStatus
+from kiosk.prepared import Prepared
 from kiosk.read_models import view
 from kiosk.views import IssuedTicket
 
@@ -89,7 +89,7 @@ def _issue(
         with core.write() as s:
             existing = s.scalar(select(Ticket).where(Ticket.request_id == request_id))
             if existing is not None:
-                ahead, wait = estimates.position(core, s, existing)
+                ahead, wait = estimates.position(core, s.connection(), existing)
                 return IssuedTicket(view(core, s, existing), ahead, wait, repeated=True)
     if priority_reason is not None and priority_reason not in hall.priority_reasons:
         raise QueueRuleError(
@@ -100,62 +100,106 @@ def _issue(
     if priority_reason is not None and priority == 0:
         priority = 1
     service = core.service_meta(service_code)
-    with core.write() as s:
-        now = core.clock()
-        day = local_day(now, hall.zone)
-        ticket = Ticket(
-            day=day,
-            prefix=service.prefix,
-            number=next_number(core, s, day, service.prefix),
-            service_id=service.id,
-            status=TicketStatus.WAITING,
-            priority=priority,
-            priority_reason=priority_reason,
-            lang=lang,
-            source=source,
-            request_id=request_id,
-            desk_id=None,
-            issued_at=now,
-            queued_at=now,
-            called_at=None,
-            started_at=None,
-            finished_at=None,
-            recalls=0,
-            outcome=None,
-            note=None,
-            origin_id=None,
-        )
-        values = {c: getattr(ticket, c) for c in _TICKET_COLUMNS}
-        ticket.id = s.connection().execute(_INSERT_TICKET, values).scalar_one_or_none()  # type: ignore[assignment]
-        if ticket.id is None:
-            _refuse(core, s, service_code, day)
-        ahead, wait = estimates.position(core, s, ticket)
-        event_log.record(core, s, EventKind.ISSUED, ticket, priority=priority, source=source)
+    now = core.clock()
+    day = local_day(now, hall.zone)
+    values: dict[str, Any] = {
+        "day": day,
+        "prefix": service.prefix,
+        "service_id": service.id,
+        "status": TicketStatus.WAITING,
+        "priority": priority,
+        "priority_reason": priority_reason,
+        "lang": lang,
+        "source": source,
+        "request_id": request_id,
+        "desk_id": None,
+        "issued_at": now,
+        "queued_at": now,
+        "called_at": None,
+        "started_at": None,
+        "finished_at": None,
+        "recalls": 0,
+        "outcome": None,
+        "note": None,
+        "origin_id": None,
+    }
+    with core.write_conn() as conn:
+        row = _INSERT_TICKET[core.store.dialect].first(conn, values)
+        if row is None:
+            with Session(bind=conn) as s:
+                _refuse(core, s, service_code, day)
+        ticket = TicketRow(id=row[0], number=row[1], **values)
+        event_log.record(core, conn, EventKind.ISSUED, ticket, priority=priority, source=source)
+        if not core.store.is_sqlite:  # one more statement costs less than a transaction
+            ahead, wait = estimates.position(core, conn, ticket)
+    if core.store.is_sqlite:
+        # After the commit, outside the hall's one write lock; whoever joined meanwhile
+        # is counted as the visitor will find them.
+        with core.store.read_conn() as conn:
+            ahead, wait = estimates.position(core, conn, ticket)
     return IssuedTicket(view(core, None, ticket), ahead, wait)
 
 
 _TICKET = cast(Table, Ticket.__table__)
-_TICKET_COLUMNS = tuple(c.name for c in _TICKET.c if c.name != "id")
 _SERVICE = cast(Table, Service.__table__)
+_COUNTER = cast(Table, DayCounter.__table__)
+_VALUE_COLUMNS = tuple(c.name for c in _TICKET.c if c.name not in ("id", "number"))
 # The service's own row guards the insert: a service closed for the day, made inactive or
 # given another prefix since this terminal cached it inserts nothing.
-_INSERT_TICKET = (
-    insert(_TICKET)
-    .from_select(
-        list(_TICKET_COLUMNS),
-        select(*(bindparam(c, type_=_TICKET.c[c].type) for c in _TICKET_COLUMNS)).where(
-            select(_SERVICE.c.id)
-            .where(
-                _SERVICE.c.id == bindparam("service_id"),
-                _SERVICE.c.active,
-                _SERVICE.c.prefix == bindparam("prefix"),
-                or_(_SERVICE.c.closed_on.is_(None), _SERVICE.c.closed_on != bindparam("day")),
-            )
-            .exists()
-        ),
+_SERVICE_STILL_OPEN = (
+    select(_SERVICE.c.id)
+    .where(
+        _SERVICE.c.id == bindparam("service_id"),
+        _SERVICE.c.active,
+        _SERVICE.c.prefix == bindparam("prefix"),
+        or_(_SERVICE.c.closed_on.is_(None), _SERVICE.c.closed_on != bindparam("day")),
     )
-    .returning(_TICKET.c.id)
+    .exists()
 )
+
+
+def _insert_ticket(number: Any, counter: Any = None) -> Prepared:
+    """Number and insert a ticket in one statement that returns its id and number."""
+    columns = [bindparam(c, type_=_TICKET.c[c].type) for c in _VALUE_COLUMNS]
+    rows = select(*columns, number).where(_SERVICE_STILL_OPEN)
+    statement = insert(_TICKET).from_select([*_VALUE_COLUMNS, "number"], rows)
+    if counter is not None:
+        statement = statement.add_cte(counter, nest_here=True)
+    return Prepared(statement.returning(_TICKET.c.id, _TICKET.c.number))
+
+
+# SQLite: writers take turns (BEGIN IMMEDIATE), so the day's highest number plus one is
+# free; the partial unique index answers it (a transferred row shares its number).
+_SQLITE_NUMBER = (
+    select(func.coalesce(func.max(_TICKET.c.number), 0) + 1)
+    .where(
+        _TICKET.c.day == bindparam("day"),
+        _TICKET.c.prefix == bindparam("prefix"),
+        _TICKET.c.status != literal_column("'transferred'"),
+    )
+    .correlate(None)
+    .scalar_subquery()
+)
+# PostgreSQL: writers run side by side; the counter row of the prefix and day serialises
+# them for the moment of numbering only.
+_PG_COUNTER = (
+    pg_insert(_COUNTER)
+    .values(
+        day=bindparam("day", type_=_COUNTER.c.day.type),
+        prefix=bindparam("prefix", type_=_COUNTER.c.prefix.type),
+        last=1,
+    )
+    .on_conflict_do_update(
+        index_elements=[_COUNTER.c.day, _COUNTER.c.prefix],
+        set_={"last": _COUNTER.c.last + 1},
+    )
+    .returning(_COUNTER.c.last)
+    .cte("claimed")
+)
+_INSERT_TICKET = {
+    "sqlite": _insert_ticket(_SQLITE_NUMBER),
+    "postgresql": _insert_ticket(select(_PG_COUNTER.c.last).scalar_subquery(), _PG_COUNTER),
+}
 
 
 def _refuse(core: Core, s: Session, service_code: str, day: date) -> NoReturn:
@@ -166,32 +210,3 @@ def _refuse(core: Core, s: Session, service_code: str, day: date) -> NoReturn:
             N_("The service {service} takes no more tickets today."), service=service.code
         )
     raise _StaleServiceError(service_code)
-
-
-_COUNTER = cast(Table, DayCounter.__table__)
-
-
-def _counter_upsert(insert: Any) -> Any:
-    return (
-        insert(_COUNTER)
-        .values(
-            day=bindparam("b_day", type_=_COUNTER.c.day.type),
-            prefix=bindparam("b_prefix", type_=_COUNTER.c.prefix.type),
-            last=1,
-        )
-        .on_conflict_do_update(
-            index_elements=[_COUNTER.c.day, _COUNTER.c.prefix],
-            set_={"last": _COUNTER.c.last + 1},
-        )
-        .returning(_COUNTER.c.last)
-    )
-
-
-_NEXT_NUMBER = {"sqlite": _counter_upsert(sqlite_insert), "postgresql": _counter_upsert(pg_insert)}
-
-
-def next_number(core: Core, s: Session, day: date, prefix: str) -> int:
-    """Claim the next number of ``prefix`` on ``day``: one atomic upsert of its counter."""
-    stmt = _NEXT_NUMBER[core.store.dialect]
-    number: int = s.connection().execute(stmt, {"b_day": day, "b_prefix": prefix}).scalar_one()
-    return number

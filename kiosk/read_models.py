@@ -29,6 +29,7 @@ from kiosk.models import (
     Service,
     Staff,
     Ticket,
+    TicketLike,
     TicketStatus,
 )
 from kiosk.views import (
@@ -51,7 +52,7 @@ def queue_order() -> tuple[Any, ...]:
     return (Ticket.priority.desc(), Ticket.queued_at, Ticket.id)
 
 
-def view(core: Core, s: Session | None, ticket: Ticket) -> TicketView:
+def view(core: Core, s: Session | None, ticket: TicketLike) -> TicketView:
     """A ticket as every terminal sees it, with its signed QR token (``s``: for cache misses)."""
     # Codes come from caches: a view costs no query inside a write transaction.
     service_code, agency_code = core.service_codes(s, ticket.service_id)
@@ -213,7 +214,7 @@ def position(core: Core, ticket_id: int) -> IssuedTicket:
     """A ticket with its people ahead and minutes to wait now (0 once called)."""
     with core.store.read() as s:
         found = core.ticket(s, ticket_id)
-        ahead, wait = estimates.position(core, s, found)
+        ahead, wait = estimates.position(core, s.connection(), found)
         return IssuedTicket(view(core, s, found), ahead, wait)
 
 

@@ -6,18 +6,18 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import db_url
-from kiosk.errors import StoreUnavailableError
+from kiosk.errors import InsufficientPrivilegeError, StoreUnavailableError
 from kiosk.i18n import N_
 
 ENV_VAR = "KEZEK_DB"
@@ -78,17 +78,22 @@ def begin_immediate(raw: sqlite3.Connection, timeout_s: float) -> None:
     """
     raw.execute("PRAGMA busy_timeout = 0")
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(random.uniform(*WRITE_LOCK_NAP_S))
+        wait_for_write_lock(raw, timeout_s)
     finally:
         raw.execute(f"PRAGMA busy_timeout = {round(timeout_s * 1000)}")
+
+
+def wait_for_write_lock(raw: sqlite3.Connection, timeout_s: float) -> None:
+    """BEGIN IMMEDIATE on a connection whose busy timeout is 0, napping between tries."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(*WRITE_LOCK_NAP_S))
 
 
 def _begin_deferred(conn: Connection) -> None:
@@ -98,10 +103,16 @@ def _begin_deferred(conn: Connection) -> None:
 def _begin_immediate(conn: Connection) -> None:
     raw = conn.connection.driver_connection
     try:
-        begin_immediate(cast(sqlite3.Connection, raw), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        wait_for_write_lock(cast(sqlite3.Connection, raw), SQLITE_BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         # As SQLAlchemy would have wrapped it: the store turns it into a message.
         raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+
+
+def _sqlite_writer_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A writer holds the write lock from BEGIN IMMEDIATE to COMMIT, and waits for it by
+    # our own schedule (wait_for_write_lock), never by SQLite's busy handler.
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
 
 
 def _schema_mismatch(exc: BaseException) -> bool:
@@ -112,6 +123,14 @@ def _schema_mismatch(exc: BaseException) -> bool:
         or "no such column" in message
         or (("relation" in message or "column" in message) and "does not exist" in message)
     )
+
+
+# PostgreSQL's SQLSTATE for "permission denied": the role's grants do not allow the operation.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _insufficient_privilege(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE
 
 
 class Store:
@@ -130,18 +149,10 @@ class Store:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
             self._prepare_sqlite_folder(parsed)
-            self.write_engine = self._sqlite_engine(parsed, _begin_immediate)
-            self.read_engine = self._sqlite_engine(parsed, _begin_deferred)
+            self.write_engine = self._sqlite_engine(parsed, writer=True)
+            self.read_engine = self._sqlite_engine(parsed, writer=False)
         else:
-            if parsed.drivername == "postgresql":
-                parsed = parsed.set(drivername="postgresql+psycopg")
-            self.write_engine = create_engine(
-                parsed,
-                pool_pre_ping=True,
-                connect_args={"connect_timeout": 5},
-                pool_size=2,
-                max_overflow=4,
-            )
+            self.write_engine = self._postgresql_engine(parsed)
             self.read_engine = self.write_engine
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -164,20 +175,58 @@ class Store:
                 ) from exc
 
     @staticmethod
-    def _sqlite_engine(url: URL, begin: Callable[[Connection], None]) -> Engine:
+    def _sqlite_engine(url: URL, *, writer: bool) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", begin)
+        if writer:
+            event.listen(engine, "connect", _sqlite_writer_connect)
+        event.listen(engine, "begin", _begin_immediate if writer else _begin_deferred)
         return engine
+
+    @staticmethod
+    def _postgresql_engine(url: URL) -> Engine:
+        # Imported here: a terminal on SQLite never loads the PostgreSQL driver.
+        from kiosk import pg_link
+
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        engine = create_engine(
+            url,
+            # A connection that died while idle (a cut, a restarted server) is found and
+            # replaced before use; a failed ping also renews the rest of the pool.
+            pool_pre_ping=True,
+            connect_args=pg_link.link_params(url),
+            pool_size=2,
+            max_overflow=4,
+        )
+        pg_link.install(engine)
+        return engine
+
+    @contextmanager
+    def unhurried(self) -> Iterator[None]:
+        """Work that may take long (a report, a migration): PostgreSQL's per-statement, lock
+        and answer time limits do not apply to the transactions begun in the block."""
+        if self.is_sqlite:
+            yield
+            return
+        from kiosk import pg_link
+
+        with pg_link.unhurried():
+            yield
 
     @staticmethod
     def _is_unavailable(exc: DBAPIError) -> bool:
         return (
-            isinstance(exc, OperationalError) or exc.connection_invalidated or _schema_mismatch(exc)
+            isinstance(exc, OperationalError)
+            or exc.connection_invalidated
+            or _schema_mismatch(exc)
+            or _insufficient_privilege(exc)
         )
 
     def unavailable(self, exc: BaseException) -> StoreUnavailableError:
         """A store error rephrased for a person: which database, and what went wrong."""
+        if _insufficient_privilege(exc):
+            return self.refused(exc)
         if _schema_mismatch(exc):
             return StoreUnavailableError(
                 N_(
@@ -186,6 +235,17 @@ class Store:
                 ),
                 url=self.safe_url,
             )
+        if not self.is_sqlite:
+            from kiosk import pg_link
+
+            if pg_link.is_no_answer(exc):
+                return StoreUnavailableError(
+                    N_(
+                        "The database {url} does not answer: the network or the database "
+                        "server may be down."
+                    ),
+                    url=self.safe_url,
+                )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
         reason = db_url.scrub(reason, db_url.secrets_in(self.url))  # whatever a driver says
@@ -193,27 +253,61 @@ class Store:
             N_("The database {url} cannot be used: {reason}"), url=self.safe_url, reason=reason
         )
 
+    def refused(self, exc: BaseException) -> InsufficientPrivilegeError:
+        """A permission refusal: which role was refused what, on which database."""
+        statement = (getattr(exc, "statement", None) or "").split(maxsplit=1)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        return InsufficientPrivilegeError(
+            N_(
+                "The database {url} refused {operation} to the role {role} ({reason}): "
+                "each terminal's role has only the rights that 'kezek grants' gives its face."
+            ),
+            url=self.safe_url,
+            operation=statement[0].upper() if statement else "?",
+            role=self.role,
+            reason=detail[0] if detail else type(exc).__name__,
+        )
+
+    @property
+    def role(self) -> str:
+        """The database role this store logs in as (libpq's default: the system user)."""
+        import getpass
+
+        return make_url(self.url).username or getpass.getuser()
+
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on error."""
+    def _failures_explained(self) -> Iterator[None]:
+        """A lost, locked or unprepared store raised as ``StoreUnavailableError``."""
         try:
-            with self._writer() as session, session.begin():
-                yield session
+            yield
         except DBAPIError as exc:
             if self._is_unavailable(exc):
                 raise self.unavailable(exc) from exc
             raise
 
     @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        with self._failures_explained(), self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session for one unit of work."""
-        try:
-            with self._reader() as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
+        with self._failures_explained(), self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """``write()`` without the ORM session, for the busiest operations."""
+        with self._failures_explained(), self.write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """``read()`` without the ORM session."""
+        with self._failures_explained(), self.read_engine.begin() as conn:
+            yield conn
 
     def has_schema(self) -> bool:
         """True when ``kezek init`` has created the tables here."""

@@ -76,7 +76,9 @@ def _report(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must end in .pdf, not '{out.name}'.")
     store = Store(args.db)
     args.opened.append(store)
-    figures = stats(store, args.start, args.end)
+    # A report over months may run statements longer than a terminal ever waits for.
+    with store.unhurried():
+        figures = stats(store, args.start, args.end)
     pdf = render_report(figures, lang=args.lang)
     files: list[str] = []
     visits = None
@@ -88,7 +90,8 @@ def _report(args: argparse.Namespace) -> int:
             folder = Path(args.csv)
             files += [str(path) for path in write_tables(figures, folder, args.lang)]
             open_data = folder / OPEN_DATA_FILE
-            visits = write_open_data(store, args.start, args.end, open_data)
+            with store.unhurried():
+                visits = write_open_data(store, args.start, args.end, open_data)
             files.append(str(open_data))
     except OSError as exc:  # an output the command was told to write is a usage matter: 2
         where = exc.filename or out

@@ -90,6 +90,7 @@ def test_the_exit_codes_table_matches_the_errors() -> None:
     from kiosk.errors import (
         DatabaseURLError,
         HallFileError,
+        InsufficientPrivilegeError,
         QueueRuleError,
         StoreUnavailableError,
         TextRefusedError,
@@ -97,9 +98,10 @@ def test_the_exit_codes_table_matches_the_errors() -> None:
     from printing.printers import PrinterError
 
     table = dict(re.findall(r"^\| `(\d)` \| (.+) \|$", README, flags=re.M))
-    assert set(table) == {"0", "2", "3", "4", "5"}
+    assert set(table) == {"0", "2", "3", "4", "5", "6"}
     assert EXIT_USAGE == HallFileError.exit_code == DatabaseURLError.exit_code == 2
     assert "database URL" in table["2"] and "cannot be written" in table["2"]
     assert QueueRuleError.exit_code == TextRefusedError.exit_code == 3
     assert "store cannot keep" in table["3"]
     assert StoreUnavailableError.exit_code == 4 and PrinterError.exit_code == 5
+    assert InsufficientPrivilegeError.exit_code == 6 and "role" in table["6"]

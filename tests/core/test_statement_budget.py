@@ -53,6 +53,9 @@ def test_issue_sends_at_most_five_statements(queue: QueueService) -> None:
         issued = queue.issue("ENT-REG", request_id="kiosk-1-42")
     assert issued.people_ahead == 1
     assert len(sent) <= MAX_STATEMENTS, "\n".join(sent)
+    # Counted where they are sent: the ticket's insert, its event and its position.
+    assert len(sent) == 3, sent
+    assert "INSERT INTO ticket" in sent[0] and "INSERT INTO event" in sent[1], sent
 
 
 def test_repeated_issue_sends_at_most_five_statements(queue: QueueService) -> None:
