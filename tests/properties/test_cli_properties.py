@@ -22,7 +22,7 @@ from ui import cli as top_cli
 pytestmark = pytest.mark.faults
 
 Argv = st.SearchStrategy[list[str]]
-DOCUMENTED = {0, 2, 3, 4}
+DOCUMENTED = {0, 2, 3, 4, 6}  # 6: the database refused the terminal's role
 PRINTER_FAILURE = 5  # documented too: an unknown printer spec, for reprint
 
 
@@ -109,6 +109,14 @@ def command_lines(tmp: Path, empty_store: str, tokens: list[str]) -> dict[str, A
             option("--visitors-per-day", whole_text),
         ),
         "init": words(option("--hall", st.one_of(argv_text, st.just(str(tmp / "blocker"))))),
+        # Printed only: --apply would create roles on the shared server.
+        "grants": words(
+            option("--prefix", argv_text), st.sampled_from([[], ["--kiosk-admin-exit"]])
+        ),
+        "backup": words(
+            st.one_of(argv_text.filter(lambda name: not name.startswith("/")), out),
+            st.sampled_from([[], ["--force"]]),
+        ),
     }
     for name in ("recall", "start", "no-show", "return", "resume", "close-desk"):
         lines[name] = words(code_text)
