@@ -254,3 +254,12 @@ def test_a_nul_escape_in_the_file_is_refused(tmp_path: Path) -> None:
 def test_a_path_that_cannot_name_a_file_is_a_hall_file_error() -> None:
     with pytest.raises(HallFileError, match="cannot be read"):
         load_hall("hall\x00.toml")
+
+
+def test_one_code_rule_fits_every_code_column() -> None:
+    """The hall file checks every code against one limit: each code column must hold it."""
+    from kiosk.limits import CODE_CHARS, column_chars
+    from kiosk.models import Agency, Desk, Service
+
+    assert column_chars(Agency.code) == column_chars(Service.code) == column_chars(Desk.code)
+    assert column_chars(Desk.code) == CODE_CHARS
