@@ -180,3 +180,16 @@ class SharedFolderError(OutputError):
             ),
             folder=str(folder),
         )
+
+
+class TextRefusedError(QueueRuleError):
+    """A text no store could keep as given: longer than its column allows, or holding a NUL
+    character or an unpaired surrogate. Refused before the database, alike on every store;
+    the message names the field and the limit."""
+
+
+class DatabaseURLError(StoreUnavailableError):
+    """The database URL is malformed or names a store Kezek does not run on: a setting to
+    correct (exit 2), not a server to wait for. The message never holds a password."""
+
+    exit_code = 2

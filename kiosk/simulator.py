@@ -10,23 +10,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kiosk import arguments
+from kiosk.bounds import MAX_PERIOD_DAYS
 from kiosk.errors import QueueRuleError
+
+# Ten times the busiest hall's day: past that a simulation is a mistake, and a long one.
+MAX_VISITORS_PER_DAY = 20_000
 
 # The defaults of the officers' habits (kiosk.simulation.behaviour), repeated here so that
 # the help text needs no import of the simulation.
 NOVICES = 0.3
 LEARNING_WEEKS = 8.0
 REACTION_S = 20.0
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
 
 
 def _number(kind: type[float] | type[int], low: float, high: float, what: str) -> Any:
@@ -51,18 +49,23 @@ def add_simulate_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=_simulate)
     p.add_argument(
         "--days",
-        type=_number(int, 1, 3660, "a number of days from 1 to 3660"),
+        type=arguments.whole_number(1, MAX_PERIOD_DAYS),
         required=True,
         metavar="N",
-        help="days to simulate (1 to 3660)",
+        help=f"days to simulate (1 to {MAX_PERIOD_DAYS})",
     )
     p.add_argument(
-        "--start", type=_day, metavar="YYYY-MM-DD", help="first day (default: N days ago)"
+        "--start", type=arguments.day, metavar="YYYY-MM-DD", help="first day (default: N days ago)"
     )
-    p.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
+    p.add_argument(
+        "--seed",
+        type=arguments.whole_number(),
+        default=1,
+        help="the same seed gives the same history",
+    )
     p.add_argument(
         "--visitors-per-day",
-        type=_number(int, 1, 10**6, "a number of visitors from 1 up"),
+        type=arguments.whole_number(1, MAX_VISITORS_PER_DAY),
         metavar="K",
         help="visitors on an average working day (default: 60%% of the desks' capacity)",
     )

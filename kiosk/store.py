@@ -13,9 +13,10 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk import db_url
 from kiosk.errors import InsufficientPrivilegeError, StoreUnavailableError
 from kiosk.i18n import N_
 
@@ -48,11 +49,8 @@ def resolve_url(url: str | None = None) -> str:
 
 
 def safe_url(url: str | URL) -> str:
-    """The URL as it may be shown or logged: never with its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparsable database URL>"
+    """The URL as it may be shown or logged: never with its password (``kiosk.db_url``)."""
+    return db_url.safe_url(url)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -145,18 +143,10 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
-        try:
-            parsed = make_url(self.url)
-        except ArgumentError as exc:
-            raise StoreUnavailableError(N_("'{url}' is not a database URL."), url=self.url) from exc
+        # A malformed URL, or one for another store, is refused naming what is wrong (exit 2).
+        parsed = db_url.parse_url(self.url)
         self.safe_url = safe_url(parsed)
         self.dialect = parsed.get_backend_name()
-        if self.dialect not in ("sqlite", "postgresql"):
-            raise StoreUnavailableError(
-                N_("{url}: Kezek runs on SQLite or PostgreSQL, not '{dialect}'."),
-                url=self.safe_url,
-                dialect=self.dialect,
-            )
         if self.dialect == "sqlite":
             self._prepare_sqlite_folder(parsed)
             self.write_engine = self._sqlite_engine(parsed, writer=True)
@@ -258,6 +248,7 @@ class Store:
                 )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
+        reason = db_url.scrub(reason, db_url.secrets_in(self.url))  # whatever a driver says
         return StoreUnavailableError(
             N_("The database {url} cannot be used: {reason}"), url=self.safe_url, reason=reason
         )

@@ -1,7 +1,8 @@
 """``kezek report``: the period's PDF report, its internal CSV tables and its open data.
 
-Exit codes as the core's (0 done, 2 bad usage, 3 refused, 4 store unavailable). The
-rendering libraries load only when the command runs.
+Exit codes as the core's (0 done, 2 bad usage, a period that cannot be counted or an output
+that cannot be written, 3 refused, 4 store unavailable). The rendering libraries load only
+when the command runs.
 """
 
 from __future__ import annotations
@@ -10,20 +11,14 @@ import argparse
 import json
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk import arguments
+from kiosk.bounds import MAX_PERIOD_DAYS
 from kiosk.cli import UsageError
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
 
 
 def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
@@ -37,7 +32,7 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
     p.add_argument(
         "--from",
         dest="start",
-        type=_day,
+        type=arguments.day,
         required=True,
         metavar="YYYY-MM-DD",
         help="first business day of the period",
@@ -45,10 +40,10 @@ def add_report_commands(parser: argparse.ArgumentParser, subparsers: Any) -> Non
     p.add_argument(
         "--to",
         dest="end",
-        type=_day,
+        type=arguments.day,
         required=True,
         metavar="YYYY-MM-DD",
-        help="last business day of the period (included)",
+        help=f"last business day of the period (included; at most {MAX_PERIOD_DAYS} days)",
     )
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     p.add_argument(
@@ -76,6 +71,12 @@ def _report(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     if args.end < args.start:
         raise UsageError(f"--to ({args.end}) is before --from ({args.start}).")
+    days = (args.end - args.start).days + 1
+    if days > MAX_PERIOD_DAYS:
+        raise UsageError(
+            f"A report covers at most {MAX_PERIOD_DAYS} days (about ten years); "
+            f"{args.start} to {args.end} is {days}."
+        )
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"--out must end in .pdf, not '{out.name}'.")

@@ -27,6 +27,7 @@ COMMAND_LINE_ONLY = {
     "kiosk/cli.py",
     "kiosk/simulator.py",
     "kiosk/hall.py",
+    "kiosk/hall_validator.py",
     "kiosk/hall_loader.py",
     "kiosk/terminal_config.py",
     "printing/cli.py",
