@@ -37,6 +37,7 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.desk --out bench/results/desk.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.sync --out bench/results/sync.json
 	$(BIN)/python -m bench.report --out bench/results/report.json
+	$(BIN)/python -m bench.simulate --out bench/results/simulate.json
 
 # Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
 # catalog, then compile. New messages arrive untranslated: a test lists them.

@@ -4,11 +4,10 @@ What it measures, printed as one JSON document on stdout (progress on stderr):
 
 * **The store.** A busy hall (the demo hall's agencies and services, 60 desks) whose
   12 weeks of history, about 1,500 visitors a working day, are made by ``kezek simulate``
-  (through ``QueueService``, seed 1). Simulating ~100,000 visits that way takes tens of
-  minutes, so the SQLite file is built once and kept in ``bench/.cache`` (git-ignored),
-  keyed by the simulator's source and the parameters; the simulation runs on a RAM disk
-  when there is one (the same transactions, without waiting for the disk to sync). The
-  simulator's own speed is reported from that build. The PostgreSQL store is a row-for-row
+  (seed 1, each day written at once; ``bench/simulate.py`` measures the simulator). The
+  SQLite file is built once and kept in ``bench/.cache`` (git-ignored), keyed by the
+  simulator's source and the parameters; the simulation runs on a RAM disk when there is
+  one. The simulator's own speed is reported from that build. The PostgreSQL store is a row-for-row
   copy of the cached SQLite store into a fresh schema.
 * **History.** The stores reported on hold 24 and 36 weeks: the simulated 12 weeks and
   one or two copies of them, each 12 weeks after the one before (every time and day
@@ -17,8 +16,9 @@ What it measures, printed as one JSON document on stdout (progress on stderr):
   too, as in a hall that has run for a while. The same report on 24 and on 36 weeks of
   history shows whether the time grows with the history stored; reporting the last 4
   and the last 12 weeks shows how it grows with the weeks reported.
-* **The report.** Each run is ``kezek report --from --to --out report.pdf --csv DIR`` in a
-  fresh process (PDF, all CSV tables and the open-data file): its wall time from outside,
+* **The report.** Each run is ``kezek report --from --to --out report.pdf --csv DIR
+  --open-data DIR`` in a fresh process (PDF, the internal CSV tables and the anonymised
+  open-data package, whose figures are reported too): its wall time from outside,
   and the peak resident memory the process reports itself (``ru_maxrss``). Median of
   ``--repeat`` runs.
 
@@ -116,7 +116,7 @@ def cache_key(weeks: int, visitors: int) -> str:
     # The simulator and the schema decide what the store holds; a change to either
     # builds it again (QueueService's own changes do not, or every edit would cost it).
     digest = hashlib.sha256()
-    sources = [ROOT / "kiosk" / "simulator.py", ROOT / "kiosk" / "models.py"]
+    sources = [ROOT / "kiosk" / "models.py", *sorted((ROOT / "kiosk" / "simulation").glob("*.py"))]
     sources += sorted((ROOT / "kiosk" / "migrations" / "versions").glob("*.py"))
     for path in sources:
         digest.update(path.read_bytes())
@@ -134,7 +134,7 @@ def build_store(weeks: int, visitors: int) -> tuple[Path, dict[str, Any]]:
         log(f"using the cached store {path.name}")
         meta: dict[str, Any] = json.loads(meta_path.read_text())
         return path, meta
-    from kiosk.simulator import simulate
+    from kiosk.simulation import simulate
 
     ram = Path("/dev/shm")
     work_dir = Path(tempfile.mkdtemp(dir=ram if ram.is_dir() else None))
@@ -243,7 +243,7 @@ def pg_copy(source: Path) -> tuple[str, str]:
     store = Store(url)
     schema.upgrade(store)
     source_engine = sa.create_engine(f"sqlite:///{source}")
-    with source_engine.connect() as src, store.write_engine.begin() as dst:
+    with source_engine.connect() as src, store.unhurried(), store.write_engine.begin() as dst:
         dst.execute(sa.text("SET LOCAL synchronous_commit = off"))
         for table in reversed(Base.metadata.sorted_tables):
             dst.execute(table.delete())
@@ -291,6 +291,8 @@ def run_report(url: str, start: date, end: date, out: Path, repeat: int) -> dict
             str(folder / "report.pdf"),
             "--csv",
             str(folder / "csv"),
+            "--open-data",
+            str(folder / "open"),
             "--lang",
             "ru",
         ]
@@ -307,15 +309,20 @@ def run_report(url: str, start: date, end: date, out: Path, repeat: int) -> dict
         inside = json.loads(done.stderr.strip().splitlines()[-1])
         if inside["code"] != 0:
             raise RuntimeError(f"kezek report failed: {done.stderr}")
-        visits = sum(1 for _ in (folder / "csv" / "open_data.csv").open(encoding="utf-8-sig"))
-        runs.append({"wall_s": wall, "peak_mb": inside["peak_mb"], "open_data_rows": visits - 1})
+        package = json.loads((folder / "open" / "datapackage.json").read_text(encoding="utf-8"))
+        figures = package["anonymisation"]
+        runs.append({"wall_s": wall, "peak_mb": inside["peak_mb"], "open_data": figures})
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "wall_s": round(statistics.median(r["wall_s"] for r in runs), 3),
         "peak_mb": round(max(r["peak_mb"] for r in runs), 1),
         "runs_s": [round(r["wall_s"], 3) for r in runs],
-        "visits": runs[0]["open_data_rows"],
+        "visits": runs[0]["open_data"]["visits"],
+        "open_data": {
+            key: runs[0]["open_data"][key]
+            for key in ("k", "rows", "rows_suppressed", "smallest_group")
+        },
         "pdf_bytes": (out / "run0" / "report.pdf").stat().st_size,
     }
 

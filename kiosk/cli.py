@@ -1,8 +1,9 @@
 """The core's headless commands (``kezek init``, ``issue``, ``call``...), also ``python -m kiosk``.
 
-Exit codes: 0 done; 2 bad usage, a bad hall file or terminal settings; 3 refused by the
-queue rules; 4 store unavailable; 5 printer failure. Errors go to stderr as one clear
-message, never a traceback.
+Exit codes: 0 done; 2 bad usage (an argument out of range, an output file that cannot be
+written), a bad hall file, terminal settings or database URL; 3 refused by the queue rules;
+4 store unavailable; 5 printer failure; 6 refused by the database (the terminal's role may
+not do that). Errors go to stderr as one clear message, never a traceback, never a password.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from kiosk import __version__
+from kiosk import __version__, arguments
 from kiosk.errors import HallFileError, KezekError, QueueRuleError
 from kiosk.views import DeskView, IssuedTicket, Snapshot, TicketView
 
@@ -27,13 +28,6 @@ class UsageError(KezekError):
     """The command was given wrong or missing arguments."""
 
     exit_code = EXIT_USAGE
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
 
 
 def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
@@ -68,17 +62,37 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     source.add_argument("--demo", action="store_true", help="load the bundled demo hall")
 
     p = command("issue", _issue, "issue a ticket for a service")
-    p.add_argument("service", metavar="SERVICE", help="service code, e.g. ENT-REG")
-    p.add_argument("--priority", type=int, default=0, help="0 normal; higher is served first")
-    p.add_argument("--reason", help="priority reason code (disability, elderly...)")
+    p.add_argument(
+        "service", type=arguments.text, metavar="SERVICE", help="service code, e.g. ENT-REG"
+    )
+    p.add_argument(
+        "--priority",
+        type=arguments.whole_number(),
+        default=0,
+        help="0 normal; higher is served first",
+    )
+    p.add_argument(
+        "--reason", type=arguments.text, help="priority reason code (disability, elderly...)"
+    )
     p.add_argument("--lang", default="ru", choices=("kk", "ru", "en"))
-    p.add_argument("--source", default="cli", help=argparse.SUPPRESS)
-    p.add_argument("--request-id", help="repeat-safe id: the same id never makes two tickets")
+    p.add_argument("--source", type=arguments.text, default="cli", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--request-id",
+        type=arguments.text,
+        help="repeat-safe id: the same id never makes two tickets",
+    )
 
     p = command("call", _call, "call the next ticket to a desk (or one ticket out of order)")
-    p.add_argument("desk", metavar="DESK")
-    p.add_argument("--ticket", metavar="TICKET", help="call this waiting ticket out of order")
-    p.add_argument("--reason", default="", help="why it is called out of order")
+    p.add_argument("desk", type=arguments.text, metavar="DESK")
+    p.add_argument(
+        "--ticket",
+        type=arguments.ticket,
+        metavar="TICKET",
+        help="call this waiting ticket out of order",
+    )
+    p.add_argument(
+        "--reason", type=arguments.text, default="", help="why it is called out of order"
+    )
 
     for name, help_text in (
         ("recall", "call the desk's current ticket again"),
@@ -88,35 +102,48 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
         ("resume", "open a paused or closed desk"),
         ("close-desk", "close a desk for the day"),
     ):
-        command(name, _desk_step, help_text).add_argument("desk", metavar="DESK")
+        command(name, _desk_step, help_text).add_argument(
+            "desk", type=arguments.text, metavar="DESK"
+        )
 
     p = command("complete", _desk_step, "finish serving the desk's current ticket")
-    p.add_argument("desk", metavar="DESK")
-    p.add_argument("--outcome", help="resolved, consultation, documents_missing, redirected...")
+    p.add_argument("desk", type=arguments.text, metavar="DESK")
+    p.add_argument(
+        "--outcome",
+        type=arguments.text,
+        help="resolved, consultation, documents_missing, redirected...",
+    )
 
     p = command("transfer", _transfer, "send the desk's current visitor to another service")
-    p.add_argument("desk", metavar="DESK")
-    p.add_argument("service", metavar="SERVICE")
-    p.add_argument("--note", help="a note for the next desk")
+    p.add_argument("desk", type=arguments.text, metavar="DESK")
+    p.add_argument("service", type=arguments.text, metavar="SERVICE")
+    p.add_argument("--note", type=arguments.text, help="a note for the next desk")
 
     p = command("pause", _desk_step, "pause a desk (lunch, paperwork...)")
-    p.add_argument("desk", metavar="DESK")
-    p.add_argument("--reason", required=True)
+    p.add_argument("desk", type=arguments.text, metavar="DESK")
+    p.add_argument("--reason", type=arguments.text, required=True)
 
     p = command("cancel", _cancel, "cancel a waiting ticket")
-    p.add_argument("ticket", metavar="TICKET", help="ticket id or today's number (A-012)")
+    p.add_argument(
+        "ticket",
+        type=arguments.ticket,
+        metavar="TICKET",
+        help="ticket id or today's number (A-012)",
+    )
 
     command("status", _status, "queues and desks right now")
 
     p = command("tickets", _tickets, "the tickets of a day")
-    p.add_argument("--day", type=_day, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--day", type=arguments.day, help="YYYY-MM-DD (default: today)")
 
     p = command("events", _events, "the event log")
-    p.add_argument("--after", type=int, default=0, metavar="N", help="events after id N")
-    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument(
+        "--after", type=arguments.whole_number(), default=0, metavar="N", help="events after id N"
+    )
+    p.add_argument("--limit", type=arguments.whole_number(0), default=1000, metavar="N")
 
     p = command("verify", _verify, "check a scanned ticket code")
-    p.add_argument("token", metavar="TOKEN")
+    p.add_argument("token", type=arguments.text, metavar="TOKEN")
 
     p = command(
         "close-day",
@@ -125,7 +152,7 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
     )
     p.add_argument(
         "--day",
-        type=_day,
+        type=arguments.day,
         metavar="YYYY-MM-DD",
         help="close this day only (default: every day before today with open tickets)",
     )
@@ -134,19 +161,27 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
         ("close-service", "take no more tickets for a service today"),
         ("open-service", "take tickets for a service again today"),
     ):
-        command(name, _service_day, help_text).add_argument("service", metavar="SERVICE")
+        command(name, _service_day, help_text).add_argument(
+            "service", type=arguments.text, metavar="SERVICE"
+        )
 
     from kiosk.simulator import add_simulate_command
 
     add_simulate_command(sub, common)
+
+    from kiosk.backup import add_backup_commands
+    from kiosk.grants import add_grants_command
+
+    add_grants_command(sub, common)
+    add_backup_commands(sub, common)
 
     staff = sub.add_parser("staff", help="people who sign in at desks and reception")
     staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     p = staff_sub.add_parser(
         "add", parents=[common], help="add a person (PIN asked, or read from stdin)"
     )
-    p.add_argument("login")
-    p.add_argument("--name", required=True)
+    p.add_argument("login", type=arguments.text)
+    p.add_argument("--name", type=arguments.text, required=True)
     p.add_argument("--role", required=True, choices=("officer", "receptionist", "admin"))
     p.set_defaults(handler=_staff)
     p = staff_sub.add_parser("list", parents=[common], help="everyone who can sign in")
@@ -156,7 +191,7 @@ def build_parser(prog: str = "kezek") -> tuple[argparse.ArgumentParser, Any]:
         ("reset-pin", "set a new PIN (asked, or read from stdin) and lift a lockout"),
     ):
         p = staff_sub.add_parser(name, parents=[common], help=help_text)
-        p.add_argument("login")
+        p.add_argument("login", type=arguments.text)
         p.set_defaults(handler=_staff)
     return parser, sub
 
@@ -172,6 +207,11 @@ def run(
     With no command, ``configured`` starts what the terminal's settings file says, if any.
     """
     args = parser.parse_args(argv)
+    # Python 3.11's argparse gives "--name=--" the value [] without asking the argument's
+    # type; no option of ours takes a list.
+    for name, value in vars(args).items():
+        if isinstance(value, list):
+            parser.error(f"argument --{name.replace('_', '-')}: expected one argument")
     handler: Handler | None = getattr(args, "handler", None)
     args.opened = []
     args.command = getattr(args, "command", None) or "kezek"
@@ -192,20 +232,27 @@ def run(
             print(f"  {problem}", file=sys.stderr)
         return exc.exit_code
     except KezekError as exc:
-        print(f"kezek {args.command}: {exc}", file=sys.stderr)
+        print(f"kezek {args.command}: {_without_password(args, str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the promise is no traceback; KEZEK_DEBUG shows it
         if os.environ.get("KEZEK_DEBUG"):
             raise
-        print(
-            f"kezek {args.command}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr
-        )
+        message = _without_password(args, f"{type(exc).__name__}: {exc}")
+        print(f"kezek {args.command}: unexpected error: {message}", file=sys.stderr)
         return 1
     finally:
         for store in args.opened:
             store.dispose()
+
+
+def _without_password(args: argparse.Namespace, message: str) -> str:
+    """A message to print, scrubbed of the database URL's password wherever it came from
+    (a driver's error, say): the last guard, behind every message that shows the URL safely."""
+    from kiosk.db_url import scrub, secrets_in
+
+    return scrub(message, secrets_in(args.db or os.environ.get("KEZEK_DB")))
 
 
 def _default_config_exists() -> bool:
@@ -216,8 +263,18 @@ def _default_config_exists() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m kiosk``: the headless commands alone."""
+    tolerant_output()
     parser, _ = build_parser()
     return run(parser, argv)
+
+
+def tolerant_output() -> None:
+    """Print text that is not valid UTF-8 (a file name made of other bytes) escaped rather
+    than fail on it after the work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 # -- handlers ----------------------------------------------------------------------------
@@ -310,11 +367,12 @@ def _issue(args: argparse.Namespace) -> int:
     return _out(args, issued.to_dict(), text)
 
 
-def _ticket_ref(service: Any, ref: str) -> int:
-    if ref.isdigit():
-        return int(ref)
-    ticket: TicketView = service.find(ref)
-    return ticket.id
+def _ticket_ref(service: Any, ref: int | str) -> int:
+    """A ticket's id: as given (the argument type read the digits), or found by number."""
+    if isinstance(ref, int):
+        return ref
+    found: TicketView = service.find(ref)
+    return found.id
 
 
 def _call(args: argparse.Namespace) -> int:
@@ -434,8 +492,13 @@ def _close_day(args: argparse.Namespace) -> int:
 
 def _read_pin() -> str:
     """The PIN from the terminal without echo (twice), or one line of stdin for scripts."""
+    if sys.stdin is None:
+        raise UsageError("No PIN given: standard input is closed.")
     if not sys.stdin.isatty():
-        return sys.stdin.readline().strip()
+        try:
+            return sys.stdin.readline().strip()
+        except UnicodeDecodeError:
+            raise UsageError("The PIN read from standard input is not UTF-8 text.") from None
     import getpass
 
     first = getpass.getpass("PIN (4-8 digits): ")

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import service_days
+from kiosk.bounds import INT64_MAX
 from kiosk.clock import Clock, local_day
 from kiosk.errors import (
     NoCurrentTicketError,
@@ -224,6 +225,8 @@ class Core:
 
     def ticket(self, s: Session, ticket_id: int, *, lock: bool = False) -> Ticket:
         """A ticket by id (locked for update when ``lock``), or ``UnknownTicketError``."""
+        if not 0 < ticket_id <= INT64_MAX:  # no store holds it, and PostgreSQL would fail
+            raise UnknownTicketError(f"#{ticket_id}")
         query = select(Ticket).where(Ticket.id == ticket_id)
         if lock:
             query = query.with_for_update()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from kiosk import event_log
+from kiosk import event_log, limits
 from kiosk.core import Core, display
 from kiosk.errors import InvalidTransitionError
 from kiosk.i18n import N_, Phrase
@@ -35,6 +35,7 @@ def refuse_if_busy(core: Core, s: Session, desk: Desk) -> None:
 
 def change_state(core: Core, desk_code: str, state: DeskState, reason: str | None) -> DeskView:
     """Open, pause or close a desk, refusing a change to the state it is in."""
+    limits.checked_optional(reason, limits.PAUSE_REASON)
     with core.write() as s:
         desk = core.desk(s, desk_code, lock=True)
         if desk.state == state:

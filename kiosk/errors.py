@@ -123,6 +123,78 @@ class ServiceClosedError(QueueRuleError):
     """The service takes no new tickets today."""
 
 
+class InsufficientPrivilegeError(StoreUnavailableError):
+    """The database refused this terminal's role an operation its grants do not allow.
+
+    Retrying does not help: the role needs the rights that ``kezek grants`` gives its face.
+    """
+
+    exit_code = 6
+
+
+class BackupError(KezekError):
+    """A backup or restore cannot be made: the file, the target store or the tool is not right."""
+
+    exit_code = 2
+
+
+class GrantsError(KezekError):
+    """Roles cannot be set up as asked: a SQLite store, or role names PostgreSQL refuses."""
+
+    exit_code = 2
+
+
+class OutputError(KezekError):
+    """A report's file or folder cannot be written where it was asked to go."""
+
+    exit_code = 2
+
+
+class FolderTakenError(OutputError):
+    """The folder asked for holds files that Kezek did not write there."""
+
+    def __init__(self, folder: object, files: list[str]) -> None:
+        self.folder = folder
+        self.files = files
+        shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+        super().__init__(
+            N_(
+                "The folder {folder} holds files that Kezek did not write there ({files}): "
+                "give a new or an empty folder."
+            ),
+            folder=str(folder),
+            files=shown,
+        )
+
+
+class SharedFolderError(OutputError):
+    """The open data would share a folder with the internal tables, which hold personal data."""
+
+    def __init__(self, folder: object) -> None:
+        self.folder = folder
+        super().__init__(
+            N_(
+                "The open data and the internal tables cannot share the folder {folder}: the "
+                "internal tables hold personal data. Give --open-data and --csv separate "
+                "folders."
+            ),
+            folder=str(folder),
+        )
+
+
+class TextRefusedError(QueueRuleError):
+    """A text no store could keep as given: longer than its column allows, or holding a NUL
+    character or an unpaired surrogate. Refused before the database, alike on every store;
+    the message names the field and the limit."""
+
+
+class DatabaseURLError(StoreUnavailableError):
+    """The database URL is malformed or names a store Kezek does not run on: a setting to
+    correct (exit 2), not a server to wait for. The message never holds a password."""
+
+    exit_code = 2
+
+
 class ReportPeriodError(KezekError):
     """The period asked for cannot be reported: the hall declares no experiment, a cycle
     has not begun, no cycle starts in the year. A matter of the command's arguments or the

@@ -46,22 +46,13 @@ class _SpanSeconds(ColumnElement[float]):
         self.called = called
 
 
-@compiles(_SpanSeconds, "sqlite")
-def _sqlite_seconds(element: _SpanSeconds, compiler: Any, **kw: Any) -> str:
-    # julianday is a double: rounding to the millisecond removes its float noise.
-    finished, called = (
-        compiler.process(element.finished, **kw),
-        compiler.process(element.called, **kw),
-    )
-    return f"round((julianday({finished}) - julianday({called})) * 86400.0, 3)"
-
-
-@compiles(_SpanSeconds, "postgresql")
-def _pg_seconds(element: _SpanSeconds, compiler: Any, **kw: Any) -> str:
-    finished, called = (
-        compiler.process(element.finished, **kw),
-        compiler.process(element.called, **kw),
-    )
+@compiles(_SpanSeconds)
+def _span_seconds(element: _SpanSeconds, compiler: Any, **kw: Any) -> str:
+    finished = compiler.process(element.finished, **kw)
+    called = compiler.process(element.called, **kw)
+    if compiler.dialect.name == "sqlite":
+        # julianday is a double: rounding to the millisecond removes its float noise.
+        return f"round((julianday({finished}) - julianday({called})) * 86400.0, 3)"
     return f"CAST(EXTRACT(EPOCH FROM {finished} - {called}) AS DOUBLE PRECISION)"
 
 

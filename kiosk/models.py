@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -190,7 +190,9 @@ class Staff(Base):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    pin_hash: Mapped[str] = mapped_column(String(256))
+    # Loaded only when asked for: the roles of kiosks and boards may not read it, and they
+    # load staff rows for names (``kezek grants``).
+    pin_hash: Mapped[str] = mapped_column(String(256), deferred=True)
     active: Mapped[bool] = mapped_column(default=True)
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
@@ -232,64 +234,6 @@ class DayCounter(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     prefix: Mapped[str] = mapped_column(String(3), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
-
-
-class TicketLike(Protocol):
-    """What reading a ticket needs: a ``Ticket`` row object, or a ``TicketRow``."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def day(self) -> date: ...
-    @property
-    def prefix(self) -> str: ...
-    @property
-    def number(self) -> int: ...
-    @property
-    def service_id(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def priority(self) -> int: ...
-    @property
-    def priority_reason(self) -> str | None: ...
-    @property
-    def lang(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def request_id(self) -> str | None: ...
-    @property
-    def desk_id(self) -> int | None: ...
-    @property
-    def issued_at(self) -> datetime: ...
-    @property
-    def queued_at(self) -> datetime: ...
-    @property
-    def called_at(self) -> datetime | None: ...
-    @property
-    def started_at(self) -> datetime | None: ...
-    @property
-    def finished_at(self) -> datetime | None: ...
-    @property
-    def recalls(self) -> int: ...
-    @property
-    def outcome(self) -> str | None: ...
-    @property
-    def note(self) -> str | None: ...
-    @property
-    def origin_id(self) -> int | None: ...
-
-
-class DeskLike(Protocol):
-    """What an event needs of a desk: a ``Desk`` row object, or a ``DeskRef``."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def code(self) -> str: ...
-    @property
-    def staff_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -413,3 +357,9 @@ class Rating(Base):
     reason: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime]
     lang: Mapped[str] = mapped_column(String(8))
+
+
+# What reading a ticket or crediting a desk needs: the ORM's row object, or the plain
+# row a prepared statement returned.
+TicketLike = Ticket | TicketRow
+DeskLike = Desk | DeskRef

@@ -11,14 +11,15 @@ import secrets
 from kiosk.errors import QueueRuleError
 from kiosk.i18n import N_
 
-PIN_RE = re.compile(r"^\d{4,8}$")
+# ASCII digits only: a keypad types no other, and "\d" would take "٤٨٢١" too.
+PIN_RE = re.compile(r"[0-9]{4,8}")
 # scrypt cost: about 50 ms per check here, slow enough to make guessing dear.
 N, R, P = 2**14, 8, 1
 
 
 def check_format(pin: str) -> None:
     """Refuse a PIN that is not 4-8 digits."""
-    if not PIN_RE.match(pin):
+    if not PIN_RE.fullmatch(pin):
         raise QueueRuleError(N_("A PIN is 4 to 8 digits."))
 
 
@@ -41,7 +42,7 @@ def verify_pin(pin: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
     except ValueError:
         return False
-    if scheme != "scrypt" or not PIN_RE.match(pin):
+    if scheme != "scrypt" or not PIN_RE.fullmatch(pin):
         return False
     actual = _derive(pin, base64.b64decode(salt), int(n), int(r), int(p))
     return hmac.compare_digest(actual, base64.b64decode(digest))

@@ -16,11 +16,13 @@ from kiosk import (
     calling,
     desks,
     event_log,
+    limits,
     numbering,
     read_models,
     service_days,
     staff,
 )
+from kiosk.bounds import INT64_MAX
 from kiosk.clock import Clock, system_clock
 from kiosk.core import HALL_CACHE_SECONDS, Core, HallInfo
 from kiosk.errors import QueueRuleError
@@ -28,6 +30,7 @@ from kiosk.estimates import SERVICE_TIME_MIN_SAMPLES, SERVICE_TIME_SAMPLES, SERV
 from kiosk.hall import HallConfig
 from kiosk.hall_loader import HallChanges
 from kiosk.i18n import N_, Phrase
+from kiosk.limits import DESK_CODE, LOGIN, NOTE, REASON, REQUEST_ID, SERVICE_CODE, SOURCE, checked
 from kiosk.models import CURRENT_STATUSES, DeskState, EventKind, TicketStatus
 from kiosk.numbering import MAX_PRIORITY
 from kiosk.staff import MAX_PIN_FAILURES, PIN_LOCKOUT
@@ -58,11 +61,25 @@ __all__ = [
 ]
 
 
+def _desk(code: str) -> str:
+    return checked(code, DESK_CODE)
+
+
+def _service(code: str) -> str:
+    return checked(code, SERVICE_CODE)
+
+
+def _note(note: str | None) -> str | None:
+    return limits.checked_optional(note, NOTE)
+
+
 class QueueService:
     """Issues, calls and moves tickets; each use-case is one transaction with its event row.
 
     Methods return frozen views (``TicketView``, ``Snapshot``...), never ORM objects, and
-    raise the typed errors of ``kiosk.errors``.
+    raise the typed errors of ``kiosk.errors``. Every text they take is checked here, at the
+    door, against what the store can keep (``kiosk.limits``): a text too long for its column,
+    a NUL character or an unpaired surrogate is a ``TextRefusedError`` on every store alike.
     """
 
     def __init__(self, store: Store, *, clock: Clock = system_clock) -> None:
@@ -128,12 +145,12 @@ class QueueService:
         """Issue a ticket; a repeated ``request_id`` returns the ticket already issued for it."""
         return numbering.issue(
             self.core,
-            service_code,
+            _service(service_code),
             priority=priority,
             priority_reason=priority_reason,
             lang=lang,
-            source=source,
-            request_id=request_id,
+            source=checked(source, SOURCE),
+            request_id=limits.checked_optional(request_id, REQUEST_ID),
         )
 
     # -- calling -------------------------------------------------------------------------
@@ -145,23 +162,23 @@ class QueueService:
         ``max_priority_streak`` priority calls in a row, a normal ticket that has waited
         longer goes first. Two desks never get one ticket.
         """
-        return calling.call_next(self.core, desk_code)
+        return calling.call_next(self.core, _desk(desk_code))
 
     def call(self, desk_code: str, ticket_id: int, *, reason: str) -> TicketView:
         """Call one waiting ticket out of order; the reason is recorded."""
-        return calling.call(self.core, desk_code, ticket_id, reason=reason)
+        return calling.call(self.core, _desk(desk_code), ticket_id, reason=checked(reason, REASON))
 
     # -- the desk's current ticket -------------------------------------------------------
 
     def recall(self, desk_code: str) -> TicketView:
         """Call the desk's current ticket again (the board repeats the announcement)."""
-        return calling.recall(self.core, desk_code)
+        return calling.recall(self.core, _desk(desk_code))
 
     def start(self, desk_code: str) -> TicketView:
         """The visitor has arrived at the desk: service begins."""
         return calling.step(
             self.core,
-            desk_code,
+            _desk(desk_code),
             (TicketStatus.CALLED,),
             EventKind.STARTED,
             lambda ticket, now: {"status": TicketStatus.SERVING, "started_at": now},
@@ -177,7 +194,7 @@ class QueueService:
             )
         return calling.step(
             self.core,
-            desk_code,
+            _desk(desk_code),
             CURRENT_STATUSES,
             EventKind.COMPLETED,
             lambda ticket, now: {
@@ -193,7 +210,7 @@ class QueueService:
         """The called visitor did not come."""
         return calling.step(
             self.core,
-            desk_code,
+            _desk(desk_code),
             (TicketStatus.CALLED,),
             EventKind.NO_SHOW,
             lambda ticket, now: {"status": TicketStatus.NO_SHOW, "finished_at": now},
@@ -203,7 +220,7 @@ class QueueService:
         """Put the current ticket back in its queue, at the place it had."""
         return calling.step(
             self.core,
-            desk_code,
+            _desk(desk_code),
             CURRENT_STATUSES,
             EventKind.RETURNED,
             lambda ticket, now: calling.returned_values(),
@@ -215,11 +232,11 @@ class QueueService:
         The old ticket becomes ``transferred``; the returned new waiting ticket keeps the
         original ``queued_at`` and carries the note to the next desk.
         """
-        return calling.transfer(self.core, desk_code, service_code, note)
+        return calling.transfer(self.core, _desk(desk_code), _service(service_code), _note(note))
 
     def move(self, ticket_id: int, service_code: str, *, note: str | None = None) -> TicketView:
         """Reception moves a waiting ticket to another service; it keeps number and place."""
-        return calling.move_ticket(self.core, ticket_id, service_code, note)
+        return calling.move_ticket(self.core, ticket_id, _service(service_code), _note(note))
 
     def return_ticket(self, ticket_id: int) -> TicketView:
         """Reception puts a called or serving ticket back in its queue, at its place."""
@@ -240,12 +257,13 @@ class QueueService:
         return self._service_day(service_code, closed=False)
 
     def _service_day(self, service_code: str, *, closed: bool) -> ServiceLoad:
-        service_days.set_service_closed(self.core, service_code, closed=closed)
+        service_days.set_service_closed(self.core, _service(service_code), closed=closed)
         return {load.code: load for load in self.snapshot().services}[service_code]
 
     def desk_queue(self, desk_code: str, limit: int = 5) -> DeskQueue:
         """What a desk console shows: the desk, how many wait for it, the next few in order."""
-        return read_models.desk_queue(self.core, desk_code, limit)
+        limits.checked_int(limit, N_("The number of tickets"), 0)
+        return read_models.desk_queue(self.core, _desk(desk_code), limit)
 
     # -- staff -----------------------------------------------------------------------------
 
@@ -259,22 +277,23 @@ class QueueService:
 
     def disable_staff(self, login: str) -> StaffView:
         """Stop a login from signing in (history keeps the person)."""
-        return staff.disable_staff(self.core, login)
+        return staff.disable_staff(self.core, checked(login, LOGIN))
 
     def reset_pin(self, login: str, pin: str) -> StaffView:
         """Set a new PIN and lift a lockout."""
-        return staff.reset_pin(self.core, login, pin)
+        return staff.reset_pin(self.core, checked(login, LOGIN), pin)
 
     def sign_in(self, login: str, pin: str, *, desk_code: str | None = None) -> StaffView:
         """Check a login and PIN; with a desk, the person takes that desk and opens it.
 
         Five wrong PINs in a row lock the login for five minutes.
         """
-        return staff.sign_in(self.core, login, pin, desk_code)
+        login = checked(login, LOGIN)
+        return staff.sign_in(self.core, login, pin, limits.checked_optional(desk_code, DESK_CODE))
 
     def sign_out(self, desk_code: str) -> DeskView:
         """The officer leaves the desk: it closes and is no longer called to."""
-        return staff.sign_out(self.core, desk_code)
+        return staff.sign_out(self.core, _desk(desk_code))
 
     # -- desks ---------------------------------------------------------------------------
 
@@ -282,15 +301,15 @@ class QueueService:
         """Pause a desk (lunch, paperwork...): it is not called to and not counted as open."""
         if not reason.strip():
             raise QueueRuleError(N_("Give a reason for the pause (lunch, paperwork, phone...)."))
-        return desks.change_state(self.core, desk_code, DeskState.PAUSED, reason.strip())
+        return desks.change_state(self.core, _desk(desk_code), DeskState.PAUSED, reason.strip())
 
     def resume(self, desk_code: str) -> DeskView:
         """Open a paused or closed desk again."""
-        return desks.change_state(self.core, desk_code, DeskState.OPEN, None)
+        return desks.change_state(self.core, _desk(desk_code), DeskState.OPEN, None)
 
     def close_desk(self, desk_code: str) -> DeskView:
         """Close a desk for the day (nobody works there)."""
-        return desks.change_state(self.core, desk_code, DeskState.CLOSED, None)
+        return desks.change_state(self.core, _desk(desk_code), DeskState.CLOSED, None)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -315,7 +334,9 @@ class QueueService:
         return read_models.tickets(self.core, day)
 
     def events(self, after_id: int = 0, limit: int = 1000) -> list[EventView]:
-        """Event rows with an id above ``after_id``, oldest first."""
+        """Event rows with an id above ``after_id``, oldest first (at most ``limit``)."""
+        limits.checked_int(after_id, N_("The event id"))
+        limits.checked_int(limit, N_("The number of events"), 0)
         return read_models.events(self.core, after_id, limit)
 
     def catalog(self) -> Catalog:
@@ -335,8 +356,14 @@ class QueueService:
         ``message`` is the English text; ``phrase``, when given, lets each reader show it
         in their own language.
         """
+        if ticket_id is not None and not 0 < ticket_id <= INT64_MAX:
+            ticket_id = None  # no such ticket: the fault is reported all the same
         event_log.report_printer_fault(
-            self.core, terminal=terminal, message=message, ticket_id=ticket_id, phrase=phrase
+            self.core,
+            terminal=limits.cleaned(terminal, limits.FAULT_TEXT_CHARS),
+            message=limits.cleaned(message, limits.FAULT_TEXT_CHARS),
+            ticket_id=ticket_id,
+            phrase=phrase,
         )
 
     def snapshot(
@@ -346,4 +373,8 @@ class QueueService:
 
         ``services`` and ``desks`` limit it to those codes (a console updating a few rows).
         """
+        if services is not None:
+            services = [_service(code) for code in services]
+        if desks is not None:
+            desks = [_desk(code) for code in desks]
         return read_models.snapshot(self.core, services, desks)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kiosk import estimates
 from kiosk import token as tokens
+from kiosk.bounds import TICKET_NUMBER_MAX
 from kiosk.clock import local_day
 from kiosk.core import Core
 from kiosk.core import display as ticket_display
@@ -224,7 +225,11 @@ def find(core: Core, display: str, day: date | None) -> TicketView:
     if not digits:
         prefix = text.rstrip("0123456789")
         digits = text[len(prefix) :]
-    if not prefix.isalpha() or not digits.isdigit():
+    # Only ASCII digits are a number ("٣" would read as 3, "²" not at all), and only as many
+    # as a ticket's number can have: PostgreSQL fails on an integer out of its range.
+    if not prefix.isalpha() or not (digits.isascii() and digits.isdigit()):
+        raise UnknownTicketError(display)
+    if len(digits) > len(str(TICKET_NUMBER_MAX)) or int(digits) > TICKET_NUMBER_MAX:
         raise UnknownTicketError(display)
     with core.store.read() as s:
         day = day or local_day(core.clock(), core.hall_info(s).zone)

@@ -41,7 +41,8 @@ def upgrade(store: Store, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default), in place."""
     config = alembic_config(store)
     try:
-        with store.write_engine.begin() as conn:
+        # A migration of a store with years of history may run long statements.
+        with store.unhurried(), store.write_engine.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
     except DBAPIError as exc:

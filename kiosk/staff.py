@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk import desks, event_log, pins
+from kiosk import desks, event_log, limits, pins
 from kiosk.core import Core
 from kiosk.errors import QueueRuleError, SignInError
 from kiosk.i18n import N_
@@ -16,6 +16,7 @@ from kiosk.models import Desk, DeskState, EventKind, Staff, StaffRole
 from kiosk.read_models import desk_view
 from kiosk.views import DeskView, StaffView
 
+LOGIN_RE = re.compile(rf"[a-z0-9._-]{{2,{limits.LOGIN.chars}}}")
 MAX_PIN_FAILURES = 5
 PIN_LOCKOUT = timedelta(minutes=5)
 
@@ -23,7 +24,7 @@ PIN_LOCKOUT = timedelta(minutes=5)
 def add_staff(core: Core, login: str, *, name: str, role: str, pin: str) -> StaffView:
     """A new member of staff; the PIN is kept only as a salted slow hash."""
     login = login.strip().lower()
-    if not re.match(r"^[a-z0-9._-]{2,64}$", login):
+    if not LOGIN_RE.fullmatch(login):
         raise QueueRuleError(N_("A login is 2-64 letters a-z, digits, '.', '_' or '-'."))
     if role not in tuple(StaffRole):
         raise QueueRuleError(
@@ -31,6 +32,7 @@ def add_staff(core: Core, login: str, *, name: str, role: str, pin: str) -> Staf
         )
     if not name.strip():
         raise QueueRuleError(N_("Give the person's name."))
+    limits.checked(name.strip(), limits.STAFF_NAME)
     pin_hash = pins.hash_pin(pin)
     with core.store.write() as s:
         if s.scalar(select(Staff.id).where(Staff.login == login)) is not None:

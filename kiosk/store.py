@@ -13,10 +13,11 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.errors import StoreUnavailableError
+from kiosk import db_url
+from kiosk.errors import InsufficientPrivilegeError, StoreUnavailableError
 from kiosk.i18n import N_
 
 ENV_VAR = "KEZEK_DB"
@@ -48,11 +49,8 @@ def resolve_url(url: str | None = None) -> str:
 
 
 def safe_url(url: str | URL) -> str:
-    """The URL as it may be shown or logged: never with its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparsable database URL>"
+    """The URL as it may be shown or logged: never with its password (``kiosk.db_url``)."""
+    return db_url.safe_url(url)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -127,6 +125,14 @@ def _schema_mismatch(exc: BaseException) -> bool:
     )
 
 
+# PostgreSQL's SQLSTATE for "permission denied": the role's grants do not allow the operation.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _insufficient_privilege(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+
+
 class Store:
     """Engines and sessions for one database URL.
 
@@ -137,32 +143,16 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
-        try:
-            parsed = make_url(self.url)
-        except ArgumentError as exc:
-            raise StoreUnavailableError(N_("'{url}' is not a database URL."), url=self.url) from exc
+        # A malformed URL, or one for another store, is refused naming what is wrong (exit 2).
+        parsed = db_url.parse_url(self.url)
         self.safe_url = safe_url(parsed)
         self.dialect = parsed.get_backend_name()
-        if self.dialect not in ("sqlite", "postgresql"):
-            raise StoreUnavailableError(
-                N_("{url}: Kezek runs on SQLite or PostgreSQL, not '{dialect}'."),
-                url=self.safe_url,
-                dialect=self.dialect,
-            )
         if self.dialect == "sqlite":
             self._prepare_sqlite_folder(parsed)
             self.write_engine = self._sqlite_engine(parsed, writer=True)
             self.read_engine = self._sqlite_engine(parsed, writer=False)
         else:
-            if parsed.drivername == "postgresql":
-                parsed = parsed.set(drivername="postgresql+psycopg")
-            self.write_engine = create_engine(
-                parsed,
-                pool_pre_ping=True,
-                connect_args={"connect_timeout": 5},
-                pool_size=2,
-                max_overflow=4,
-            )
+            self.write_engine = self._postgresql_engine(parsed)
             self.read_engine = self.write_engine
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -194,13 +184,49 @@ class Store:
         return engine
 
     @staticmethod
+    def _postgresql_engine(url: URL) -> Engine:
+        # Imported here: a terminal on SQLite never loads the PostgreSQL driver.
+        from kiosk import pg_link
+
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        engine = create_engine(
+            url,
+            # A connection that died while idle (a cut, a restarted server) is found and
+            # replaced before use; a failed ping also renews the rest of the pool.
+            pool_pre_ping=True,
+            connect_args=pg_link.link_params(url),
+            pool_size=2,
+            max_overflow=4,
+        )
+        pg_link.install(engine)
+        return engine
+
+    @contextmanager
+    def unhurried(self) -> Iterator[None]:
+        """Work that may take long (a report, a migration): PostgreSQL's per-statement, lock
+        and answer time limits do not apply to the transactions begun in the block."""
+        if self.is_sqlite:
+            yield
+            return
+        from kiosk import pg_link
+
+        with pg_link.unhurried():
+            yield
+
+    @staticmethod
     def _is_unavailable(exc: DBAPIError) -> bool:
         return (
-            isinstance(exc, OperationalError) or exc.connection_invalidated or _schema_mismatch(exc)
+            isinstance(exc, OperationalError)
+            or exc.connection_invalidated
+            or _schema_mismatch(exc)
+            or _insufficient_privilege(exc)
         )
 
     def unavailable(self, exc: BaseException) -> StoreUnavailableError:
         """A store error rephrased for a person: which database, and what went wrong."""
+        if _insufficient_privilege(exc):
+            return self.refused(exc)
         if _schema_mismatch(exc):
             return StoreUnavailableError(
                 N_(
@@ -209,55 +235,79 @@ class Store:
                 ),
                 url=self.safe_url,
             )
+        if not self.is_sqlite:
+            from kiosk import pg_link
+
+            if pg_link.is_no_answer(exc):
+                return StoreUnavailableError(
+                    N_(
+                        "The database {url} does not answer: the network or the database "
+                        "server may be down."
+                    ),
+                    url=self.safe_url,
+                )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
+        reason = db_url.scrub(reason, db_url.secrets_in(self.url))  # whatever a driver says
         return StoreUnavailableError(
             N_("The database {url} cannot be used: {reason}"), url=self.safe_url, reason=reason
         )
 
+    def refused(self, exc: BaseException) -> InsufficientPrivilegeError:
+        """A permission refusal: which role was refused what, on which database."""
+        statement = (getattr(exc, "statement", None) or "").split(maxsplit=1)
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        return InsufficientPrivilegeError(
+            N_(
+                "The database {url} refused {operation} to the role {role} ({reason}): "
+                "each terminal's role has only the rights that 'kezek grants' gives its face."
+            ),
+            url=self.safe_url,
+            operation=statement[0].upper() if statement else "?",
+            role=self.role,
+            reason=detail[0] if detail else type(exc).__name__,
+        )
+
+    @property
+    def role(self) -> str:
+        """The database role this store logs in as (libpq's default: the system user)."""
+        import getpass
+
+        return make_url(self.url).username or getpass.getuser()
+
+    @contextmanager
+    def _failures_explained(self) -> Iterator[None]:
+        """A lost, locked or unprepared store raised as ``StoreUnavailableError``."""
+        try:
+            yield
+        except DBAPIError as exc:
+            if self._is_unavailable(exc):
+                raise self.unavailable(exc) from exc
+            raise
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        try:
-            with self._writer() as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
-
-    @contextmanager
-    def write_conn(self) -> Iterator[Connection]:
-        """``write()`` without the ORM session, for the busiest operations."""
-        try:
-            with self.write_engine.begin() as conn:
-                yield conn
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
-
-    @contextmanager
-    def read_conn(self) -> Iterator[Connection]:
-        """``read()`` without the ORM session."""
-        try:
-            with self.read_engine.begin() as conn:
-                yield conn
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
+        with self._failures_explained(), self._writer() as session, session.begin():
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session for one unit of work."""
-        try:
-            with self._reader() as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            if self._is_unavailable(exc):
-                raise self.unavailable(exc) from exc
-            raise
+        with self._failures_explained(), self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_conn(self) -> Iterator[Connection]:
+        """``write()`` without the ORM session, for the busiest operations."""
+        with self._failures_explained(), self.write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read_conn(self) -> Iterator[Connection]:
+        """``read()`` without the ORM session."""
+        with self._failures_explained(), self.read_engine.begin() as conn:
+            yield conn
 
     def has_schema(self) -> bool:
         """True when ``kezek init`` has created the tables here."""

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from kiosk.errors import StoreUnavailableError
 from kiosk.i18n import N_
 from kiosk.models import Event
+from kiosk.pg_link import LinkConnection, link_params
 from kiosk.queue import QueueService
 from kiosk.store import NOTIFY_CHANNEL, Store
 from kiosk.views import EventView
@@ -34,9 +35,12 @@ DEFAULT_BATCH = 500
 # A PostgreSQL wait is cut into slices this long so that wake() and close() take effect
 # promptly: the socket wait cannot be interrupted from another thread.
 WAKE_SLICE = 0.25
+# A listener waits in silence, so silence alone tells nothing: it asks the server for a
+# word this often, and a link cut while all is quiet is found within this plus the answer
+# time limit (kiosk.pg_link).
+PING_INTERVAL = 2.0
 FIRST_RETRY = 0.1
-MAX_RETRY = 5.0
-CONNECT_TIMEOUT_S = 5
+MAX_RETRY = 3.0
 
 # What a lost store raises, whichever layer notices first.
 _LOST = (StoreUnavailableError, DBAPIError, sqlite3.Error, psycopg.Error, OSError)
@@ -57,8 +61,10 @@ class EventFeed:
     SQLite: one long-lived connection reads ``PRAGMA data_version`` every ``interval``
     and the log is queried only when another connection has committed. PostgreSQL: a
     dedicated autocommit connection ``LISTEN``s; a notification wakes the feed at once,
-    and the log is also read every ``safety_interval``. A dropped connection is
-    re-established with backoff, re-``LISTEN``s, and the log is read from ``last_id``.
+    and the log is also read every ``safety_interval``; the listener pings the server every
+    ``PING_INTERVAL``, so a cut link is noticed within seconds even when nothing happens. A
+    lost connection is re-established with backoff, re-``LISTEN``s, and the log is read from
+    ``last_id``.
 
     ``start_after=None`` starts after the newest event at the first connection (a fresh
     board does not replay the day); an id replays everything after it.
@@ -96,6 +102,7 @@ class EventFeed:
         self._retry_at = 0.0
         self._retry_delay = FIRST_RETRY
         self._next_safety = 0.0
+        self._next_ping = 0.0
         self._wake = threading.Event()
         self._closed = False
         self._reported = False
@@ -203,14 +210,15 @@ class EventFeed:
         self._data_version = self._read_data_version()
 
     def _open_listener(self) -> None:
-        conn = psycopg.connect(
+        conn = LinkConnection.connect(
             listen_conninfo(self.url),
             autocommit=True,
             application_name=self.application_name,
-            connect_timeout=CONNECT_TIMEOUT_S,
+            **link_params(make_url(self.url)),
         )
         self._listener = conn
         conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        self._next_ping = time.monotonic() + PING_INTERVAL
 
     def _lost(self, exc: BaseException) -> None:
         if self.connected or not self._reported:
@@ -250,8 +258,13 @@ class EventFeed:
                 version = self._read_data_version()
                 due = due or version != self._data_version
                 self._data_version = version
-        elif self._drain_notifications(0.0):
-            due = True
+        else:
+            if due or now >= self._next_ping:
+                # Before a read, too: a cut is then found by the listener within the answer
+                # time limit, not by the pool (its ping, then a new connection: longer).
+                self._ping()
+            if self._drain_notifications(0.0):
+                due = True
         if not due:
             return []
         self._next_safety = now + self.safety_interval
@@ -275,13 +288,23 @@ class EventFeed:
         row = self._sqlite.execute("PRAGMA data_version").fetchone()
         return int(row[0])
 
-    def _drain_notifications(self, timeout: float) -> bool:
-        """True if a notification came within ``timeout`` (all pending ones are consumed)."""
+    def _ping(self) -> None:
+        """One empty exchange with the server: raises when the link is lost (kiosk.pg_link)."""
+        conn = self._listening()
+        conn.execute(";")
+        self._next_ping = time.monotonic() + PING_INTERVAL
+
+    def _listening(self) -> psycopg.Connection[TupleRow]:
         conn = self._listener
         if conn is None:
             raise StoreUnavailableError(
                 N_("The database {url} is not listened to."), url=self.safe_url
             )
+        return conn
+
+    def _drain_notifications(self, timeout: float) -> bool:
+        """True if a notification came within ``timeout`` (all pending ones are consumed)."""
+        conn = self._listening()
         got = False
         for _notify in conn.notifies(timeout=timeout, stop_after=1):
             got = True

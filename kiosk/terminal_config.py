@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,17 @@ def _wrong(setting: Setting, value: Any) -> bool:
     return not low <= value <= high
 
 
+def _check_database(url: str, key: str, fail: Callable[[str, str], None]) -> None:
+    """A malformed database URL names the key here, and never its password."""
+    from kiosk.db_url import parse_url
+    from kiosk.errors import DatabaseURLError
+
+    try:
+        parse_url(url)
+    except DatabaseURLError as exc:
+        fail(key, str(exc))
+
+
 def load_terminal_config(path: Path | str) -> TerminalConfig:
     """Read and check a terminal's settings; ``ConfigError`` names the file, key and fix."""
     path = Path(path)
@@ -271,6 +283,8 @@ def load_terminal_config(path: Path | str) -> TerminalConfig:
         values["database"] = os.environ.get(database)
         if not values["database"]:
             fail("database_env", f"the environment variable {database} is not set")
+    if values["database"] is not None:
+        _check_database(values["database"], "database_env" if database else "database", fail)
     if role == "desk" and "desk" not in raw:
         fail("desk", 'a desk terminal needs its desk code, e.g. desk = "D3"')
     if problems:

@@ -1,8 +1,9 @@
 """The printing commands of ``kezek``: ``reprint`` a ticket, ``render-ticket`` to a file.
 
-Exit codes as the core's (0 done, 2 bad usage, 3 refused, 4 store unavailable) and 5 when
-the printer fails. Rendering libraries are imported only when a command runs, so that
-registering these commands costs the other commands nothing.
+Exit codes as the core's (0 done, 2 bad usage or an output file that cannot be written,
+3 refused, 4 store unavailable) and 5 when the printer fails. Rendering libraries are
+imported only when a command runs, so that registering these commands costs the other
+commands nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk import arguments
 from kiosk.cli import UsageError
-from kiosk.errors import InvalidTransitionError, KezekError
+from kiosk.errors import InvalidTransitionError
 from kiosk.views import IssuedTicket, TicketView
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ Handler = Callable[[argparse.Namespace], int]
 WAITING = "waiting"
 REPRINTABLE = (WAITING, "called", "serving")
 PRINTER_ENV = "KEZEK_PRINTER"
+# The longest a reception desk would wait on a printer; threads cannot wait for ever anyway.
+MAX_TIMEOUT_S = 600.0
 
 
 def add_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
@@ -40,7 +44,12 @@ def add_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
             name, parents=[common], help=help_text, description=help_text
         )
         p.set_defaults(handler=handler)
-        p.add_argument("ticket", metavar="TICKET", help="ticket id or today's number (A-012)")
+        p.add_argument(
+            "ticket",
+            type=arguments.ticket,
+            metavar="TICKET",
+            help="ticket id or today's number (A-012)",
+        )
         p.add_argument(
             "--lang", choices=("kk", "ru", "en"), help="language (default: the ticket's own)"
         )
@@ -55,6 +64,7 @@ def add_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
     p.add_argument(
         "--printer",
         metavar="SPEC",
+        type=arguments.text,
         default=os.environ.get(PRINTER_ENV),
         help=(
             "pdf:FOLDER, system[:NAME], escpos:tcp://HOST:PORT or escpos:usb:VID:PID "
@@ -63,7 +73,7 @@ def add_commands(parser: argparse.ArgumentParser, subparsers: Any) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=float,
+        type=arguments.seconds(0, MAX_TIMEOUT_S, above_low=True),
         default=5.0,
         metavar="SECONDS",
         help="give up on a printer that does not answer within this time (5)",
@@ -89,9 +99,10 @@ def _service(args: argparse.Namespace) -> QueueService:
     return service
 
 
-def _find(service: QueueService, ref: str) -> TicketView:
-    if ref.strip().isdigit():
-        return service.ticket(int(ref))
+def _find(service: QueueService, ref: int | str) -> TicketView:
+    """The ticket an id (read by the argument type) or today's number names."""
+    if isinstance(ref, int):
+        return service.ticket(ref)
     return service.find(ref)
 
 
@@ -137,8 +148,6 @@ def _reprint(args: argparse.Namespace) -> int:
     from printing.background import print_with_timeout
     from printing.printers import open_printer
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a number of seconds above 0.")
     # Check the printer spec before the store: a typo is reported whatever the store says.
     printer = open_printer(args.printer, timeout=args.timeout, paper_mm=args.paper)
     service = _service(args)
@@ -178,7 +187,7 @@ def _render(args: argparse.Namespace) -> int:
             out.write_bytes(render_pdf(content, paper_mm=args.paper))
         else:
             render_image(content, paper_mm=args.paper).save(out, format="PNG")
-    except OSError as exc:
-        raise KezekError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+    except OSError as exc:  # an output the command was told to write is a usage matter: 2
+        raise UsageError(f"Cannot write {out}: {exc.strerror or exc}.") from None
     data = {"ticket": ticket.to_dict(), "output": str(out)}
     return _out(args, data, f"{ticket.display} -> {out}")

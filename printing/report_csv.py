@@ -1,4 +1,8 @@
-"""The report's tables as CSV files for spreadsheets, and the anonymised open-data export.
+"""The report's tables as CSV files for spreadsheets: internal, for the hall's own use.
+
+They hold personal data (officers' logins and names, figures per desk and officer), so the
+folder gets a README that says so in three languages. What may be published is the
+open-data package (``kiosk.open_data``), which never goes into this folder.
 
 Column names are stable English identifiers and numbers use a dot, whatever the report's
 language, so that scripts and spreadsheets read every file alike; names of agencies,
@@ -11,17 +15,31 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from kiosk import __version__
 from kiosk.i18n import pick
-from kiosk.stats import OPEN_DATA_COLUMNS, Breakdown, PeriodStats, open_visit_rows
-from kiosk.store import Store
+from kiosk.stats import Breakdown, PeriodStats
 
 ENCODING = "utf-8-sig"
-OPEN_DATA_FILE = "open_data.csv"
+README = "README.txt"
+# The README's first line: it tells this folder from any other.
+README_TITLE = "KEZEK: INTERNAL TABLES. PERSONAL DATA, NOT FOR PUBLICATION."
+README_TEXT = {
+    "kk": "Бұл қалтадағы кестелерде жеке деректер бар: қызметкерлердің логиндері мен "
+    "аты-жөндері, әр терезе мен әр қызметкердің көрсеткіштері. Оларды жариялауға, "
+    "ашық деректер порталына жүктеуге немесе бөгде адамдарға беруге болмайды. Жариялау "
+    "үшін тек «kezek report --open-data» жазған қалтаны пайдаланыңыз.",
+    "ru": "Таблицы в этой папке содержат персональные данные: логины и имена сотрудников, "
+    "показатели каждого окна и каждого сотрудника. Их нельзя публиковать, выкладывать на "
+    "портал открытых данных или передавать посторонним. Для публикации используйте только "
+    "папку, которую записывает «kezek report --open-data».",
+    "en": "The tables in this folder hold personal data: officers' logins and full names, "
+    "figures for each desk and each officer. Do not publish them, upload them to an "
+    "open-data portal or pass them on. To publish, use only the folder that "
+    "'kezek report --open-data' writes.",
+}
 
 
 @dataclass(frozen=True)
@@ -277,25 +295,30 @@ def write_table(table: CsvTable, folder: Path) -> Path:
     return path
 
 
+def internal_readme(st: PeriodStats) -> str:
+    """The folder's README: personal data, not for publication, in kk, ru and en."""
+    lines = [README_TITLE, ""]
+    for lang in ("kk", "ru", "en"):
+        lines += [README_TEXT[lang], ""]
+    lines.append(f"{st.start.isoformat()} - {st.end.isoformat()}, Kezek {__version__}")
+    return "\n".join(lines) + "\n"
+
+
+def is_internal_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds internal tables this module wrote, and nothing else."""
+    readme = folder / README
+    try:
+        first = readme.read_text(encoding=ENCODING).splitlines()[:1]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first == [README_TITLE] and all(
+        p.name == README or (p.suffix == ".csv" and p.is_file()) for p in folder.iterdir()
+    )
+
+
 def write_tables(st: PeriodStats, folder: Path, lang: str = "ru") -> list[Path]:
-    """Write every report table into ``folder`` (created if need be)."""
+    """Write every report table and the README into ``folder`` (created if need be)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_table(table, folder) for table in report_tables(st, lang)]
-
-
-def write_open_data(
-    store: Store, start: date, end: date, path: Path, *, zone: ZoneInfo | None = None
-) -> int:
-    """Write the anonymised one-row-per-visit file; return the number of visits.
-
-    No ids, ticket numbers, tokens, names, notes, desks or officers; the priority reason
-    (which may reveal health) is reduced to a flag. Rows are streamed from the store.
-    """
-    count = 0
-    with path.open("w", encoding=ENCODING, newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(OPEN_DATA_COLUMNS)
-        for row in open_visit_rows(store, start, end, zone=zone):
-            writer.writerow(row)
-            count += 1
-    return count
+    readme = folder / README
+    readme.write_text(internal_readme(st), encoding=ENCODING)
+    return [readme, *(write_table(table, folder) for table in report_tables(st, lang))]

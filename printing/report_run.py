@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
+from kiosk.bounds import MAX_PERIOD_DAYS
 from kiosk.cli import UsageError
-from kiosk.errors import NothingToReportError, ReportPeriodError
+from kiosk.errors import NothingToReportError, OutputError, ReportPeriodError
 from kiosk.experiment import Experiment
 from kiosk.i18n import N_
+from kiosk.staging import Staging, destination_of
 from kiosk.stats import (
     PeriodStats,
     Span,
@@ -31,7 +32,7 @@ from kiosk.stats import (
     year_stats,
 )
 from kiosk.store import Store
-from printing.report_files import StagedFiles
+from printing.report_outputs import check_separate
 from printing.report_periods import ReportPeriods
 
 
@@ -55,7 +56,10 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError("--staff writes the internal staff report alone: leave out --csv.")
     if args.year is not None and args.csv:
         raise UsageError("--csv goes with a period or a cycle, not with --year.")
+    if (args.staff or args.year is not None) and args.open_data:
+        raise UsageError("--open-data goes with a period or a cycle, not with --year or --staff.")
     _check_choice(args)
+    check_separate(args.csv, args.open_data)
     store = Store(args.db)
     args.opened.append(store)
     request = resolve(args, store)
@@ -76,6 +80,12 @@ def _check_choice(args: argparse.Namespace) -> None:
         raise UsageError("--from and --to go together.")
     if dates and args.end < args.start:
         raise UsageError(f"--to ({args.end}) is before --from ({args.start}).")
+    days = (args.end - args.start).days + 1 if dates else 0
+    if days > MAX_PERIOD_DAYS:
+        raise UsageError(
+            f"A report covers at most {MAX_PERIOD_DAYS} days (about ten years); "
+            f"{args.start} to {args.end} is {days}."
+        )
 
 
 def resolve(args: argparse.Namespace, store: Store) -> Request:
@@ -124,17 +134,18 @@ def _nothing(span: Span) -> NothingToReportError:
     )
 
 
-def _write(out: Path, pdf: bytes, fill_folder: Any = None, folder: Path | None = None) -> list[str]:
-    """Write ``pdf`` to ``out`` (and ``fill_folder`` into ``folder``) all or nothing."""
-    with StagedFiles() as staged:
-        try:
-            staged.file(out).write_bytes(pdf)
-            if folder is not None and fill_folder is not None:
-                fill_folder(staged.folder(folder))
-            return [str(path) for path in staged.commit()]
-        except OSError as exc:  # an output the command was told to write is a usage matter
-            where = exc.filename or out
-            raise UsageError(f"Cannot write {where}: {exc.strerror or exc}.") from None
+def _write(out: Path, pdf: bytes) -> list[str]:
+    """Write ``pdf`` to ``out`` under a temporary name first: whole, or not at all."""
+    try:
+        with Staging() as staging:
+            staging.file(out).write_bytes(pdf)
+    except OSError as exc:
+        raise OutputError(
+            N_("Cannot write {path}: {reason}."),
+            path=str(destination_of(exc.filename or out)),
+            reason=exc.strerror or str(exc),
+        ) from exc
+    return [str(out)]
 
 
 def _verdicts(st: PeriodStats) -> dict[str, str]:
@@ -144,30 +155,36 @@ def _verdicts(st: PeriodStats) -> dict[str, str]:
 def _period(
     args: argparse.Namespace, store: Store, periods: ReportPeriods, out: Path, began: float
 ) -> int:
-    from printing.report_csv import OPEN_DATA_FILE, write_open_data, write_tables
+    from kiosk.open_data import build_package
+    from printing.report_outputs import write_report_files
     from printing.report_pdf import render_report
 
     now, before = periods.now, periods.before
     previous = (before.start, before.end) if before else None
-    figures = stats(store, now.start, now.end, previous=previous)
+    # A report over months may run statements longer than a terminal ever waits for.
+    with store.unhurried():
+        figures = stats(store, now.start, now.end, previous=previous)
     if not figures.hall.tickets:
         raise _nothing(now)
     pdf = render_report(figures, lang=args.lang, periods=periods)
-    visits: list[int] = []
-
-    def fill(folder: Path) -> None:
-        write_tables(figures, folder, args.lang)
-        visits.append(write_open_data(store, now.start, now.end, folder / OPEN_DATA_FILE))
-
-    files = _write(out, pdf, fill, Path(args.csv) if args.csv else None)
+    with store.unhurried():
+        package = build_package(store, now.start, now.end) if args.open_data else None
+    paths = write_report_files(
+        out,
+        pdf,
+        figures,
+        args.lang,
+        csv_folder=Path(args.csv) if args.csv else None,
+        open_data=(package, Path(args.open_data)) if package else None,
+    )
     hall = figures.hall
     data = {
         "start": now.start.isoformat(),
         "end": now.end.isoformat(),
         "cycle": now.cycle,
         "compared_with": before.to_dict() if before else None,
-        "files": files,
-        "open_data_visits": visits[0] if visits else None,
+        "files": [str(path) for path in paths],
+        "open_data": package.figures if package else None,
         "seconds": round(time.perf_counter() - began, 3),
         "hall": hall.to_dict(),
         "previous": figures.previous.to_dict() if figures.previous else None,
@@ -188,7 +205,14 @@ def _period(
     if hall.simulated:
         lines.append(f"warning: {hall.simulated} of these visits are simulated")
     if args.csv:
-        lines.append(f"CSV tables and open data ({visits[0]} visits) -> {args.csv}")
+        lines.append(f"CSV tables (internal: personal data, not for publication) -> {args.csv}")
+    if package:
+        o = package.figures
+        shared = f", each row shared by {o['smallest_group']} or more" if o["rows"] else ""
+        lines.append(
+            f"Open data: {o['rows']} of {o['visits']} visits published "
+            f"({o['rows_suppressed']} suppressed{shared}) -> {args.open_data}"
+        )
     print("\n".join(lines))
     return 0
 
@@ -197,7 +221,8 @@ def _year(args: argparse.Namespace, store: Store, request: Request, out: Path, b
     from printing.report_year import render_year
 
     assert request.experiment is not None and request.year is not None
-    year = year_stats(store, request.experiment, request.year, request.today)
+    with store.unhurried():
+        year = year_stats(store, request.experiment, request.year, request.today)
     if not any(c.stats.hall.tickets for c in year.cycles):
         first, last = year.cycles[0].span, year.cycles[-1].span
         raise _nothing(Span(first.start, last.end))
@@ -248,7 +273,8 @@ def _staff(
     from printing.report_staff import render_staff
 
     spans = staff_spans(request)
-    periods = [stats(store, s.start, s.end, weeks=0, compare=False) for s in spans]
+    with store.unhurried():
+        periods = [stats(store, s.start, s.end, weeks=0, compare=False) for s in spans]
     # Cycles at the end without visits are left out, as in the year-end report.
     while len(periods) > 1 and not periods[-1].hall.tickets:
         periods.pop()

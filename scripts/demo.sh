@@ -9,7 +9,8 @@ step() { kezek "$@" || echo "  (the queue rules refused this step; the demo goes
 kezek init --demo
 echo
 echo "== Three past days of a simulated hall, for the reports and the Today tab"
-step simulate --days 3 --visitors-per-day 300
+# Through the engine, step by step as the terminals work (slower than the default).
+step simulate --days 3 --visitors-per-day 300 --engine
 echo
 echo "== Visitors take tickets at the kiosk"
 step issue ENT-REG --lang kk

@@ -28,6 +28,7 @@ COMMAND_LINE_ONLY = {
     "kiosk/simulator.py",
     "kiosk/hall.py",
     "kiosk/experiment.py",
+    "kiosk/hall_validator.py",
     "kiosk/hall_loader.py",
     "kiosk/terminal_config.py",
     "printing/cli.py",

@@ -71,3 +71,37 @@ def test_the_validation_message_shown_is_the_real_one() -> None:
         "hall.toml: services[3] 'LAND-1': prefix 'a1' must be one to three capital letters"
     ]
     assert caught.value.problems[0] in README
+
+
+def test_the_unknown_key_message_shown_is_the_real_one() -> None:
+    from kiosk.errors import HallFileError
+    from tests.conftest import small_hall
+
+    raw = small_hall()
+    raw["services"][0]["target_wait_mins"] = 10
+    with pytest.raises(HallFileError) as caught:
+        parse_hall(raw, source="hall.toml")
+    assert caught.value.problems[0].startswith("hall.toml: services[0] 'ENT-REG': unknown key")
+    assert caught.value.problems[0] in README
+
+
+def test_the_exit_codes_table_matches_the_errors() -> None:
+    from kiosk.cli import EXIT_USAGE
+    from kiosk.errors import (
+        DatabaseURLError,
+        HallFileError,
+        InsufficientPrivilegeError,
+        QueueRuleError,
+        StoreUnavailableError,
+        TextRefusedError,
+    )
+    from printing.printers import PrinterError
+
+    table = dict(re.findall(r"^\| `(\d)` \| (.+) \|$", README, flags=re.M))
+    assert set(table) == {"0", "2", "3", "4", "5", "6"}
+    assert EXIT_USAGE == HallFileError.exit_code == DatabaseURLError.exit_code == 2
+    assert "database URL" in table["2"] and "cannot be written" in table["2"]
+    assert QueueRuleError.exit_code == TextRefusedError.exit_code == 3
+    assert "store cannot keep" in table["3"]
+    assert StoreUnavailableError.exit_code == 4 and PrinterError.exit_code == 5
+    assert InsufficientPrivilegeError.exit_code == 6 and "role" in table["6"]

@@ -10,7 +10,9 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kiosk import arguments
 from kiosk import cli as core_cli
+from kiosk.bounds import INT64_MAX, INT64_MIN
 from kiosk.terminal_config import Setting, flags_of
 from printing import cli as printing_cli
 from printing import report_cli
@@ -31,11 +33,18 @@ def _window(role: str, args: argparse.Namespace) -> int:
 
 
 def _start_log(role: str, terminal: str, db: str | None) -> None:
+    from kiosk.db_url import parse_url
     from kiosk.logs import log_start, setup_logging
     from kiosk.store import resolve_url
 
-    setup_logging(f"{role}-{terminal}".lower())
-    log_start(role, terminal, resolve_url(db))
+    url = resolve_url(db)
+    parse_url(url)  # a malformed URL exits 2 before any window or log file opens
+    try:
+        setup_logging(f"{role}-{terminal}".lower())
+    except OSError as exc:  # an output that cannot be written: exit 2, as for --out
+        where = exc.filename or "the log folder"
+        raise core_cli.UsageError(f"Cannot write the log in {where}: {exc.strerror}.") from None
+    log_start(role, terminal, url)
 
 
 def _launch(options: Any) -> int:
@@ -113,10 +122,12 @@ def add_flag(parser: argparse.ArgumentParser, setting: Setting) -> None:
     options["default"] = setting.default if setting.flag_default is None else setting.flag_default
     if setting.choices:
         options["choices"] = setting.choices
-    for kind in (float, int):  # a setting that takes both is read as the wider
-        if kind in setting.kinds:
-            options["type"] = kind
-            break
+    low, high = setting.bounds or (INT64_MIN, INT64_MAX)
+    options["type"] = arguments.text
+    if float in setting.kinds:  # a setting that takes both is read as the wider
+        options["type"] = arguments.seconds(low, high)
+    elif int in setting.kinds:
+        options["type"] = arguments.whole_number(int(low), int(high))
     parser.add_argument(setting.flag, **options)
 
 
@@ -146,6 +157,7 @@ def _configured(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kezek`` console script."""
+    core_cli.tolerant_output()
     register_backend("system", _system_printer)
     parser, sub = core_cli.build_parser()
     printing_cli.add_commands(parser, sub)

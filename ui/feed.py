@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
+from kiosk.pg_link import ANSWER_TIMEOUT_S, CONNECT_TIMEOUT_S
 from kiosk.queue import QueueService
 from kiosk.sync import DEFAULT_INTERVAL, DEFAULT_SAFETY_INTERVAL, EventFeed
 from kiosk.views import EventView
@@ -15,7 +16,9 @@ log = logging.getLogger(__name__)
 
 # How long one poll waits before the thread looks at its stop flag again.
 POLL_SLICE_S = 0.25
-STOP_WAIT_MS = 5_000
+# On a cut link one poll may be inside a request that waits out the answer time limit and
+# then a new connection's (kiosk.pg_link): stopping waits for that much and a little more.
+STOP_WAIT_MS = int((ANSWER_TIMEOUT_S + CONNECT_TIMEOUT_S) * 1000) + 2_000
 
 
 class _FeedThread(QThread):

@@ -47,8 +47,9 @@ The package: ``results`` (the frozen views returned), ``query`` (the period's ti
 and the SQL of each figure), ``partials`` (their per-group sums), ``dialect`` (everything
 SQLite and PostgreSQL spell differently), ``desk_time``, ``period`` (``stats`` and
 ``today``, which put it all together), ``levels`` (groups added up into the hall's levels),
-``compare`` (the rule for changes), ``cycles``, ``staff`` and ``open_data`` (the
-anonymised visits).
+``compare`` (the rule for changes), ``waits`` (a period's waits read once), ``cycles``,
+``staff`` and ``open_data`` (each visit at full detail, which ``kiosk.open_data`` coarsens
+for publication).
 """
 
 from kiosk.stats.compare import FIGURES, HIGHER_IS_BETTER, MIN_DAYS, figure_value

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.errors import HallFileError
 from kiosk.hall import LANGUAGES, demo_hall_path, load_hall, parse_hall
-from tests.conftest import small_hall
+from tests.conftest import names, small_hall
 
 
 def problems(raw: dict[str, Any]) -> list[str]:
@@ -101,3 +101,165 @@ def test_the_demo_hall_is_a_believable_single_window_hall() -> None:
     )
     assert kazakh_letters & set(kazakh_text.lower()), "Kazakh names use Kazakh letters"
     assert all(s.documents for s in hall.services[:3])
+
+
+# -- odd input: every key known, every value of its kind, every text within its column -------
+
+
+def test_a_misspelt_key_is_refused_naming_the_entry_the_key_and_the_known_keys() -> None:
+    raw = copy.deepcopy(small_hall())
+    raw["services"][0]["target_wait_mins"] = 10
+    assert problems(raw) == [
+        "hall.toml: services[0] 'ENT-REG': unknown key 'target_wait_mins' (known: agency, "
+        "code, default_service_min, documents, name, prefix, target_wait_min)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        (
+            lambda raw: raw,
+            "hall.toml: unknown key 'extra' at the top level "
+            "(known: agencies, desks, hall, services)",
+        ),
+        (
+            lambda raw: raw["hall"],
+            "hall.toml: hall: unknown key 'extra' (known: experiment, hours, languages, "
+            "max_priority_streak, name, outcomes, priority_reasons, timezone)",
+        ),
+        (
+            lambda raw: raw["agencies"][1],
+            "hall.toml: agencies[1] 'LAND': unknown key 'extra' (known: code, description, name)",
+        ),
+        (
+            lambda raw: raw["desks"][2],
+            "hall.toml: desks[2] 'D3': unknown key 'extra' (known: code, label, services, zone)",
+        ),
+    ],
+)
+def test_unknown_keys_are_refused_at_every_level(place: Any, expected: str) -> None:
+    raw = copy.deepcopy(small_hall())
+    place(raw)["extra"] = 1
+    assert problems(raw) == [expected]
+
+
+def test_unknown_keys_of_outcomes_and_documents_are_refused() -> None:
+    raw = copy.deepcopy(small_hall())
+    raw["hall"]["outcomes"] = [{"code": "done", "name": names("Done"), "label": "x"}]
+    raw["services"][0]["documents"] = {"kk": ["a"], "ru": ["a"], "en": ["a"], "de": ["a"]}
+    assert problems(raw) == [
+        "hall.toml: hall.outcomes[0] 'done': unknown key 'label' (known: code, name)",
+        "hall.toml: services[0] 'ENT-REG': 'documents' has an unknown language 'de' "
+        "(use kk, ru, en)",
+    ]
+
+
+def test_a_list_where_a_code_belongs_is_named_not_a_crash() -> None:
+    raw = edited(services__0__agency=["ENT"], desks__0__services=[["ENT-REG"], "ENT-SUP"])
+    found = problems(raw)
+    assert found == [
+        "hall.toml: services[0] 'ENT-REG': 'agency' must be an agency's code (text), not an array",
+        "hall.toml: desks[0] 'D1': 'services' must list service codes (text), not an array",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"desks__0__zone": ["A"]},
+            "hall.toml: desks[0] 'D1': 'zone' must be a non-empty string, not an array",
+        ),
+        (
+            {"desks__0__code": {"x": 1}},
+            "hall.toml: desks[0]: code must be 1-32 capital letters, digits, '-' or '_', "
+            "not a table",
+        ),
+        (
+            {"services__1__prefix": ["B"]},
+            "hall.toml: services[1] 'ENT-SUP': prefix must be one to three capital letters, "
+            "not an array",
+        ),
+        (
+            {"agencies__0__name": {"kk": ["x"], "ru": "x", "en": "x"}},
+            "hall.toml: agencies[0] 'ENT': 'name' has no text in 'kk'",
+        ),
+    ],
+)
+def test_values_of_the_wrong_kind_are_named(change: dict[str, Any], expected: str) -> None:
+    assert expected in problems(edited(**change))
+
+
+def test_odd_languages_and_hours_are_refused_not_crashed_on() -> None:
+    raw = copy.deepcopy(small_hall())
+    raw["hall"]["languages"] = [["kk"], "ru"]
+    raw["hall"]["hours"] = {"mon": ["09:00-18:00"], "tue": "09:00-18:00\n"}
+    found = problems(raw)
+    assert any("'languages' must list some of kk, ru, en" in p for p in found)
+    assert any("mon = ['09:00-18:00'] must look like" in p for p in found)
+    assert any("tue = '09:00-18:00\\n' must look like" in p for p in found)
+
+
+def test_a_code_with_a_trailing_newline_is_not_a_code() -> None:
+    found = problems(edited(desks__0__code="D1\n"))
+    assert found[0].startswith("hall.toml: desks[0]: code 'D1\\n' must be 1-32 capital")
+
+
+def test_a_text_longer_than_its_column_is_refused_before_any_store() -> None:
+    """PostgreSQL would refuse a 33-character zone and SQLite keep it: the file decides."""
+    assert problems(edited(desks__0__zone="Z" * 33)) == [
+        "hall.toml: desks[0] 'D1': 'zone' is at most 32 characters, not 33"
+    ]
+    assert parse_hall(edited(desks__0__zone="Z" * 32)).desks[0].zone == "Z" * 32
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"desks__0__zone": "A\x00"},
+            "hall.toml: desks[0] 'D1': 'zone' contains a NUL character",
+        ),
+        (
+            {"agencies__0__name": {"kk": "a\x00", "ru": "x", "en": "x"}},
+            "hall.toml: agencies[0] 'ENT': 'name' in 'kk' contains a NUL character",
+        ),
+        (
+            {"desks__1__label": {"kk": "x", "ru": "\ud800", "en": "x"}},
+            "hall.toml: desks[1] 'D2': 'label' in 'ru' is not valid Unicode "
+            "(an unpaired surrogate)",
+        ),
+        (
+            {"services__0__documents": {"kk": ["a\x00"], "ru": ["a"], "en": ["a"]}},
+            "hall.toml: services[0] 'ENT-REG': 'documents' in 'kk' contains a NUL character",
+        ),
+    ],
+)
+def test_nul_and_lone_surrogates_are_refused_naming_the_field(
+    change: dict[str, Any], expected: str
+) -> None:
+    assert problems(edited(**change)) == [expected]
+
+
+def test_a_nul_escape_in_the_file_is_refused(tmp_path: Path) -> None:
+    demo = demo_hall_path().read_text(encoding="utf-8")
+    path = tmp_path / "hall.toml"
+    path.write_text(demo.replace('zone = "A"', 'zone = "A\\u0000"', 1), encoding="utf-8")
+    with pytest.raises(HallFileError) as caught:
+        load_hall(path)
+    assert caught.value.problems == ["hall.toml: desks[0] 'D1': 'zone' contains a NUL character"]
+
+
+def test_a_path_that_cannot_name_a_file_is_a_hall_file_error() -> None:
+    with pytest.raises(HallFileError, match="cannot be read"):
+        load_hall("hall\x00.toml")
+
+
+def test_one_code_rule_fits_every_code_column() -> None:
+    """The hall file checks every code against one limit: each code column must hold it."""
+    from kiosk.limits import CODE_CHARS, column_chars
+    from kiosk.models import Agency, Desk, Service
+
+    assert column_chars(Agency.code) == column_chars(Service.code) == column_chars(Desk.code)
+    assert column_chars(Desk.code) == CODE_CHARS

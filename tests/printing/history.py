@@ -15,7 +15,7 @@ from kiosk import schema
 from kiosk.clock import FixedClock
 from kiosk.hall import parse_hall
 from kiosk.queue import QueueService
-from kiosk.simulator import simulate
+from kiosk.simulation import simulate
 from kiosk.store import Store
 from tests.conftest import MONDAY_10, small_hall
 

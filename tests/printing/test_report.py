@@ -15,7 +15,7 @@ from kiosk import cli as core_cli
 from kiosk.clock import FixedClock
 from kiosk.i18n import gettext_for
 from kiosk.queue import QueueService
-from kiosk.stats import OPEN_DATA_COLUMNS, stats
+from kiosk.stats import stats
 from printing import cli as printing_cli
 from printing.report_cli import add_report_commands
 from printing.report_csv import report_tables
@@ -114,12 +114,13 @@ def test_csv_tables_match_the_stats(
     monday(queue, clock)
     st = stats(queue, MONDAY, SUNDAY)
     folder = tmp_path / "csv"
-    from printing.report_csv import write_open_data, write_tables
+    from printing.report_csv import write_tables
 
     paths = write_tables(st, folder, "en")
     names = sorted(p.name for p in paths)
     assert names == sorted(
         [
+            "README.txt",
             "summary.csv",
             "agencies.csv",
             "services.csv",
@@ -169,17 +170,12 @@ def test_csv_tables_match_the_stats(
         assert tuple(header) == table.header
         assert rows == [[str(value) for value in row] for row in table.rows]
 
-    count = write_open_data(queue.store, MONDAY, SUNDAY, folder / "open_data.csv")
-    visits = read_csv(folder / "open_data.csv")
-    assert count == len(visits) == st.hall.issued == 5
-    assert tuple(visits[0].keys()) == OPEN_DATA_COLUMNS
-    transferred = next(v for v in visits if v["transfers"] == "1")
-    assert (transferred["first_service"], transferred["service"]) == ("ENT-SUP", "LAND-1")
-    assert (transferred["waited_min"], transferred["served_min"]) == ("15.0", "24.0")
-    assert {v["weekday"] for v in visits} == {"1"} and {v["hour"] for v in visits} == {"10"}
-    raw = (folder / "open_data.csv").read_text(encoding="utf-8-sig")
-    for personal in ("A-001", "B-001", "K1-", "Ann", "Bob", "D1", "D3"):
-        assert personal not in raw
+    # The folder says what it holds, in the three languages; the open data is elsewhere.
+    readme = (folder / "README.txt").read_text(encoding="utf-8-sig")
+    assert readme.startswith("KEZEK: INTERNAL TABLES. PERSONAL DATA, NOT FOR PUBLICATION.")
+    for words in ("жеке деректер", "персональные данные", "personal data"):
+        assert words in readme
+    assert "Ann Officer" in (folder / "officers.csv").read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize("lang", ["kk", "en"])

@@ -1,11 +1,10 @@
-"""Page 1 of the report on two hand-built weeks, its figures worked out here; signed changes,
-column widths that keep words whole, and files written all or nothing."""
+"""Page 1 of the report on two hand-built weeks, its figures worked out here; signed changes
+and column widths that keep words whole."""
 
 from __future__ import annotations
 
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -16,7 +15,6 @@ from kiosk.queue import QueueService
 from kiosk.stats import stats
 from printing.fonts import string_width
 from printing.report_compare import NAME_WIDTH, WIDTH, ReportCompare
-from printing.report_files import StagedFiles
 from printing.report_layout import PADDING, fitted_widths, longest_word
 from printing.report_numbers import fmt_signed, fmt_span
 from printing.report_pdf import render_report
@@ -85,24 +83,3 @@ def test_a_wide_heading_takes_room_from_the_others() -> None:
     widths = fitted_widths(headings, 100.0, first_width=40.0)
     assert widths[1] >= longest_word("Обслуживания") + PADDING
     assert sum(widths) == pytest.approx(100.0) and widths[0] <= 40.0
-
-
-def test_staged_files_land_together_or_not_at_all(tmp_path: Path) -> None:
-    out, folder = tmp_path / "r.pdf", tmp_path / "csv"
-    with StagedFiles() as staged:
-        staged.file(out).write_bytes(b"pdf")
-        (staged.folder(folder) / "a.csv").write_text("a")
-        assert not out.exists() and not folder.exists()
-        placed = staged.commit()
-    assert sorted(p.name for p in placed) == ["a.csv", "r.pdf"]
-    assert out.read_bytes() == b"pdf" and (folder / "a.csv").read_text() == "a"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "r.pdf"]
-
-    def fail_half_way() -> None:
-        with StagedFiles() as staged:
-            staged.file(tmp_path / "other.pdf").write_bytes(b"x")
-            raise RuntimeError("the CSV tables failed")
-
-    with pytest.raises(RuntimeError):
-        fail_half_way()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "r.pdf"]
