@@ -566,11 +566,9 @@ class ReceptionConsole(QWidget):
             ok_text=_("Move"),
             cancel_text=_("Cancel"),
         )
-        dialog.accepted.connect(
-            lambda: run_op(
-                lambda: self.queue.move(
-                    ticket.id, str(dialog.chosen), note=dialog.text.text().strip() or None
-                ),
+        dialog.when_chosen(
+            lambda service, note: run_op(
+                lambda: self.queue.move(ticket.id, service, note=note or None),
                 self._found,
                 self._refused,
                 owner=self,
