@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from kiosk.clock import FixedClock
+from kiosk.store import safe_url
 from tests.conftest import MONDAY_10, make_service
 from tests.faults.audit import audit
 from tests.faults.crew import Crew
@@ -65,6 +66,8 @@ def check(url: str, crew: Crew, figures: dict[str, Any]) -> None:
     )
     failed = [line for line in lines if line["kind"] == "failed"]
     assert not failed, failed[:5]
+    said = {line["message"] for line in lines if line["kind"] == "store_error"}
+    assert all(m.startswith(f"The database {safe_url(url)} cannot be used") for m in said), said
     assert result.problems() == {}
     # The storm hit working processes, and they got work done between the kills.
     assert crew.kills_mid_work >= crew.kills // 3 > 0
