@@ -43,6 +43,8 @@ from ui.sign_in import SignInPanel
 
 log = logging.getLogger(__name__)
 CLOCK_REFRESH_MS = 30_000
+# A console stays up for months: it shows the newest alerts, not every alert of its life.
+ALERTS_KEPT = 50
 ROLE_NAMES = {"officer": N_("officer"), "receptionist": N_("receptionist"), "admin": N_("admin")}
 # A day closing touches many rows at once: one full reload is cheaper than each row.
 FULL_RELOAD_KINDS = {"hall_loaded", "staff_changed", "day_closed"}
@@ -427,6 +429,8 @@ class ReceptionConsole(QWidget):
 
     def _alert(self, text: str) -> None:
         self.alerts.insertItem(0, text)
+        while self.alerts.count() > ALERTS_KEPT:
+            self.alerts.takeItem(self.alerts.count() - 1)
         self.alerts.show()
         self.alert.emit(text)
 
