@@ -21,6 +21,7 @@ import random
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +39,7 @@ from ui.launcher import FaceOptions, build_face, place
 from ui.ops import pending_ops
 
 ROLES = ("kiosk", "desk", "reception", "board")
+TYPES_SHOWN = 25  # the most common kinds of live object in each status: what a leak is made of
 
 
 class FaceLog:
@@ -51,6 +53,11 @@ class FaceLog:
         self.file.flush()
 
 
+def type_name(thing: object) -> str:
+    kind = type(thing)
+    return f"{getattr(kind, '__module__', '?')}.{kind.__qualname__}"
+
+
 def status(counts: dict[str, int]) -> dict[str, Any]:
     """What lives in this process now, besides its resident memory.
 
@@ -59,9 +66,12 @@ def status(counts: dict[str, int]) -> dict[str, Any]:
     """
     gc.collect()
     app = QApplication.instance()
+    objects = gc.get_objects()
+    kinds = Counter(type_name(o) for o in objects)
     return {
         "none_refs": sys.getrefcount(None),
-        "python_objects": len(gc.get_objects()),
+        "python_objects": len(objects),
+        "most_common_types": dict(kinds.most_common(TYPES_SHOWN)),
         "widgets": len(QApplication.allWidgets()) if app is not None else 0,
         "pending_ops": pending_ops(),
         "pool_threads": QThreadPool.globalInstance().activeThreadCount(),

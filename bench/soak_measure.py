@@ -127,6 +127,7 @@ def memory_report(proc: Proc) -> dict[str, Any]:
             "widgets_per_hour_second_half": _round(
                 slope_per_hour(second_half([(s["t"] - t0, float(s["widgets"])) for s in statuses]))
             ),
+            "types_grown_second_half": grown_types(statuses),
             "counts": {
                 k: v
                 for k, v in last.items()
@@ -134,6 +135,14 @@ def memory_report(proc: Proc) -> dict[str, Any]:
             },
         }
     return report
+
+
+def grown_types(statuses: list[dict[str, Any]]) -> dict[str, int]:
+    """The kinds of live object that grew from the middle of the run to its end."""
+    middle = statuses[len(statuses) // 2].get("most_common_types", {})
+    last = statuses[-1].get("most_common_types", {})
+    grown = {kind: n - middle.get(kind, 0) for kind, n in last.items()}
+    return dict(sorted(((k, n) for k, n in grown.items() if n > 0), key=lambda kn: -kn[1])[:10])
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
