@@ -6,8 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 BUNDLE_DIR   ?= /tmp/kezek-build
 BUNDLE_STAMP := $(VENV)/.bundle-stamp
 
-.PHONY: setup system-deps demo test lint bench translations screenshots readme-screenshots \
-        bundle bundle-check clean
+.PHONY: setup system-deps demo test test-faults lint bench soak translations screenshots \
+        readme-screenshots bundle bundle-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,6 +31,13 @@ lint: setup
 test: setup lint
 	$(BIN)/pytest
 
+# The slow fault tests (workers killed, PostgreSQL restarted, a link cut) and the heavy
+# property runs at length (`make test` runs the properties with a few dozen examples and
+# leaves out the tests marked `faults`). CI runs both.
+test-faults: setup
+	HYPOTHESIS_PROFILE=faults $(BIN)/pytest -m faults
+	HYPOTHESIS_PROFILE=faults $(BIN)/pytest tests/properties
+
 bench: setup
 	$(BIN)/python -m bench.engine --out bench/results/engine.json
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.kiosk --out bench/results/kiosk.json
@@ -38,6 +45,13 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.sync --out bench/results/sync.json
 	$(BIN)/python -m bench.report --out bench/results/report.json
 	$(BIN)/python -m bench.simulate --out bench/results/simulate.json
+
+# A day-long run: the four faces as offscreen processes through a busy day at three times
+# its peak; memory per process and its growth per hour, the feed lag at the end.
+SOAK_MINUTES ?= 30
+soak: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.soak --minutes $(SOAK_MINUTES) \
+	  --out bench/results/soak.json
 
 # Extract the messages of kiosk/, printing/ and ui/, merge them into each language's
 # catalog, then compile. New messages arrive untranslated: a test lists them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -32,6 +33,9 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # waiter asks again after a short nap with jitter (so waiters do not wake in step), never
 # longer however long it has waited: whoever waits keeps looking as often as a newcomer.
 WRITE_LOCK_NAP_S = (0.0005, 0.002)
+# SQLite says "disk I/O error" when a full disk leaves no room for its shared-memory file;
+# with less than this free beside the database, a person is told the disk is full.
+FULL_DISK_FREE_BYTES = 1 << 20
 
 
 def default_url() -> str:
@@ -115,6 +119,22 @@ def _sqlite_writer_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA busy_timeout = 0")
 
 
+def _disk_full(exc: BaseException, database: str | None) -> str | None:
+    """The folder of a SQLite database whose disk is full, when that is why ``exc`` came."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is None or code & 0xFF not in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        return None
+    if not database or database == ":memory:":
+        return None
+    folder = Path(database).expanduser().parent
+    try:
+        full = shutil.disk_usage(folder).free < FULL_DISK_FREE_BYTES
+    except OSError:
+        return None
+    return str(folder) if full else None
+
+
 def _schema_mismatch(exc: BaseException) -> bool:
     """A missing table or column: the store is new, or older than this version of Kezek."""
     message = str(getattr(exc, "orig", exc))
@@ -147,6 +167,7 @@ class Store:
         parsed = db_url.parse_url(self.url)
         self.safe_url = safe_url(parsed)
         self.dialect = parsed.get_backend_name()
+        self._database = parsed.database
         if self.dialect == "sqlite":
             self._prepare_sqlite_folder(parsed)
             self.write_engine = self._sqlite_engine(parsed, writer=True)
@@ -246,6 +267,16 @@ class Store:
                     ),
                     url=self.safe_url,
                 )
+        full = _disk_full(exc, self._database) if self.is_sqlite else None
+        if full is not None:
+            return StoreUnavailableError(
+                N_(
+                    "The database {url} cannot be used: the disk that holds it ({folder}) "
+                    "is full. Free some space there and try again."
+                ),
+                url=self.safe_url,
+                folder=full,
+            )
         detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
         reason = detail[0] if detail else type(exc).__name__
         reason = db_url.scrub(reason, db_url.secrets_in(self.url))  # whatever a driver says

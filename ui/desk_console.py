@@ -67,6 +67,8 @@ class ChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
+        # One dialog per completed visit, all day long: each goes once it is answered.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.chosen: str | None = None
         self.require_text = require_text
         layout = QVBoxLayout(self)
@@ -112,6 +114,14 @@ class ChoiceDialog(QDialog):
         item = self.list.currentItem()
         self.chosen = str(item.data(Qt.ItemDataRole.UserRole)) if item else None
         self.accept()
+
+    def when_chosen(self, act: Callable[[str, str], None]) -> None:
+        """Once accepted, ``act(choice, text)`` on the GUI thread, with the text stripped.
+
+        The dialog deletes itself when closed, so the work it leads to is given the answer
+        rather than reading it from the dialog later, from another thread.
+        """
+        self.accepted.connect(lambda: act(str(self.chosen), self.text.text().strip()))
 
 
 class DeskConsole(QWidget):
@@ -398,8 +408,8 @@ class DeskConsole(QWidget):
             cancel_text=_("Cancel"),
         )
         desk = self._desk()
-        dialog.accepted.connect(
-            lambda: self._act(lambda: self.queue.complete(desk, outcome=dialog.chosen))
+        dialog.when_chosen(
+            lambda outcome, _note: self._act(lambda: self.queue.complete(desk, outcome=outcome))
         )
         self.dialog = dialog
         dialog.open()
@@ -422,11 +432,9 @@ class DeskConsole(QWidget):
             cancel_text=_("Cancel"),
         )
         desk = self._desk()
-        dialog.accepted.connect(
-            lambda: self._act(
-                lambda: self.queue.transfer(
-                    desk, str(dialog.chosen), note=dialog.text.text().strip() or None
-                )
+        dialog.when_chosen(
+            lambda service, note: self._act(
+                lambda: self.queue.transfer(desk, service, note=note or None)
             )
         )
         self.dialog = dialog
@@ -445,8 +453,8 @@ class DeskConsole(QWidget):
             ok_text=_("Pause"),
             cancel_text=_("Cancel"),
         )
-        dialog.accepted.connect(
-            lambda: self._act(lambda: self.queue.pause(desk, reason=str(dialog.chosen)))
+        dialog.when_chosen(
+            lambda reason, _note: self._act(lambda: self.queue.pause(desk, reason=reason))
         )
         self.dialog = dialog
         dialog.open()
@@ -464,9 +472,9 @@ class DeskConsole(QWidget):
             cancel_text=_("Cancel"),
         )
         desk = self._desk()
-        dialog.accepted.connect(
-            lambda: self._act(
-                lambda: self.queue.call(desk, int(str(dialog.chosen)), reason=dialog.text.text())
+        dialog.when_chosen(
+            lambda ticket, reason: self._act(
+                lambda: self.queue.call(desk, int(ticket), reason=reason)
             )
         )
         self.dialog = dialog

@@ -2,56 +2,81 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from functools import partial
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 T = TypeVar("T")
 
 
-class _Outcome(QObject):
-    """Lives on the GUI thread; its queued signal carries the report across.
+@dataclass
+class _Op:
+    """One operation's work, callbacks and outcome, owned by the GUI thread."""
 
-    The report is a call with nothing left to pass (``on_done(result)`` or
-    ``on_error(exc)``, already bound), so the result keeps its type across the thread.
+    work: Callable[[], Any]
+    on_done: Callable[[Any], None]
+    on_error: Callable[[Exception], None]
+    owner: QObject | None
+    outcome: tuple[bool, Any] | None = None
+
+
+# Operations not yet reported back, by number. Only the GUI thread lets go of an operation:
+# the pool thread keeps no reference of its own once the work is done, so a window, a
+# callback or a traceback is never freed there (a widget must die on the GUI thread).
+_pending: dict[int, _Op] = {}
+_numbers = itertools.count()
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; its queued signal says which operation has finished.
+
+    One relay serves every operation: an object per operation connected to a closure that
+    refers back to it is a cycle through Qt that Python's collector cannot see, and a
+    terminal runs thousands of operations a day (as does a ``QRunnable`` subclass, which
+    PySide6 keeps once started).
     """
 
-    ready = Signal(object)
+    finished = Signal(object)
 
-
-class _Job(QRunnable, Generic[T]):
-    def __init__(
-        self,
-        work: Callable[[], T],
-        on_done: Callable[[T], None],
-        on_error: Callable[[Exception], None],
-        outcome: _Outcome,
-    ) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.work = work
-        self.on_done = on_done
-        self.on_error = on_error
-        self.outcome = outcome
+        self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def run(self) -> None:
-        report: Callable[[], None]
-        try:
-            result = self.work()
-        except Exception as exc:  # handed to the caller's on_error on the GUI thread
-            report = partial(self.on_error, exc)
+    @Slot(object)
+    def _deliver(self, number: int) -> None:
+        op = _pending.pop(number, None)
+        if op is None or op.outcome is None:
+            return
+        if op.owner is not None and not shiboken6.isValid(op.owner):
+            return  # its window was closed while the work ran
+        ok, value = op.outcome
+        if ok:
+            op.on_done(value)
         else:
-            report = partial(self.on_done, result)
-        # The application may be shutting down: nobody is left to tell.
-        if shiboken6.isValid(self.outcome):
-            self.outcome.ready.emit(report)
+            op.on_error(value)
 
 
-# Both halves stay referenced from Python until the report is delivered: Qt must not
-# delete the runnable, nor Python collect the outcome, while the work runs.
-_pending: dict[_Outcome, QRunnable] = {}
+_relay: _Relay | None = None
+
+
+def _the_relay() -> _Relay:
+    global _relay
+    if _relay is None or not shiboken6.isValid(_relay):
+        _relay = _Relay()
+    return _relay
+
+
+def _work(number: int) -> None:
+    """On a pool thread: run the work and leave its outcome with the operation."""
+    op = _pending[number]
+    try:
+        op.outcome = (True, op.work())
+    except Exception as exc:  # handed to the caller's on_error on the GUI thread
+        op.outcome = (False, exc)
 
 
 def run_op(
@@ -64,24 +89,23 @@ def run_op(
 ) -> None:
     """Run ``work`` on a pool thread; report to ``on_done`` or ``on_error`` on the GUI thread.
 
-    The report is dropped when ``owner`` (by default the object whose method ``on_done``
-    is) was destroyed meanwhile: a window closed while its query ran.
+    Call it from the GUI thread. The report is dropped when ``owner`` (by default the
+    object whose method ``on_done`` is) was destroyed meanwhile: a window closed while its
+    query ran. Once reported, nothing of the operation is kept.
     """
-    outcome = _Outcome()
-    job = _Job(work, on_done, on_error, outcome)
-    job.setAutoDelete(False)
-    _pending[outcome] = job
+    relay = _the_relay()
     if owner is None:
         bound = getattr(on_done, "__self__", None)
         owner = bound if isinstance(bound, QObject) else None
+    number = next(_numbers)
+    _pending[number] = _Op(work, on_done, on_error, owner)
 
-    def deliver(report: Callable[[], None]) -> None:
-        _pending.pop(outcome, None)
-        if owner is not None and not shiboken6.isValid(owner):
-            return
-        report()
+    def job() -> None:
+        _work(number)
+        # The application may be shutting down: nobody is left to tell.
+        if shiboken6.isValid(relay):
+            relay.finished.emit(number)
 
-    outcome.ready.connect(deliver)
     (pool or QThreadPool.globalInstance()).start(job)
 
 

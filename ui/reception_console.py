@@ -43,6 +43,8 @@ from ui.sign_in import SignInPanel
 
 log = logging.getLogger(__name__)
 CLOCK_REFRESH_MS = 30_000
+# A console stays up for months: it shows the newest alerts, not every alert of its life.
+ALERTS_KEPT = 50
 ROLE_NAMES = {"officer": N_("officer"), "receptionist": N_("receptionist"), "admin": N_("admin")}
 # A day closing touches many rows at once: one full reload is cheaper than each row.
 FULL_RELOAD_KINDS = {"hall_loaded", "staff_changed", "day_closed"}
@@ -427,6 +429,8 @@ class ReceptionConsole(QWidget):
 
     def _alert(self, text: str) -> None:
         self.alerts.insertItem(0, text)
+        while self.alerts.count() > ALERTS_KEPT:
+            self.alerts.takeItem(self.alerts.count() - 1)
         self.alerts.show()
         self.alert.emit(text)
 
@@ -566,11 +570,9 @@ class ReceptionConsole(QWidget):
             ok_text=_("Move"),
             cancel_text=_("Cancel"),
         )
-        dialog.accepted.connect(
-            lambda: run_op(
-                lambda: self.queue.move(
-                    ticket.id, str(dialog.chosen), note=dialog.text.text().strip() or None
-                ),
+        dialog.when_chosen(
+            lambda service, note: run_op(
+                lambda: self.queue.move(ticket.id, service, note=note or None),
                 self._found,
                 self._refused,
                 owner=self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -15,7 +15,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
-    Index,
     Integer,
     MetaData,
     Select,
@@ -119,7 +118,13 @@ class Dialect:
             value = table.c[source]
             group = [table.c[k] for k in keys]
             if (table.name, key, source) not in indexes:
-                Index(f"{table.name}_{len(indexes)}", *group, value, table.c.day).create(connection)
+                columns = [*group, value, table.c.day]
+                # Plain DDL: an Index object would attach itself to the table, which serves
+                # every run, and come back with it the next time the table is created.
+                names = ", ".join(column.name for column in columns)
+                connection.execute(
+                    text(f"CREATE INDEX {table.name}_{len(indexes)} ON {table.name} ({names})")
+                )
                 indexes.add((table.name, key, source))
             where = [value.is_not(None), table.c.day >= start, table.c.day <= end]
             counts: Any
@@ -167,16 +172,33 @@ class Dialect:
         return dict(result)
 
 
-def temporary_table(columns: Sequence[Column[Any]]) -> Table:
-    """A new temporary table of ``columns``, with a name of its own."""
-    return Table(
-        f"kezek_stats_{uuid.uuid4().hex[:12]}",
-        MetaData(),
-        *columns,
-        prefixes=["TEMPORARY"],
-        # Gone with the read transaction on PostgreSQL even if dropping it failed.
-        postgresql_on_commit="DROP",
-    )
+def temporary_table(columns: Sequence[Column[Any]], slot: int) -> Table:
+    """The temporary table of ``columns`` for the ``slot``-th period of a unit of work.
+
+    The same ``Table`` on every run (a temporary table is private to its connection, so
+    one name serves all): the engine's statement cache knows a table by identity, so a new
+    one each time would make every statement on it new to the cache, which would keep
+    them all (reception computes figures every minute, for months) and push the queue's
+    own statements out.
+    """
+    signature = (slot, tuple((c.name, repr(c.type)) for c in columns))
+    with _TEMPORARY_LOCK:
+        table = _TEMPORARY.get(signature)
+        if table is None:
+            table = Table(
+                f"kezek_stats_{slot}",
+                MetaData(),
+                *columns,
+                prefixes=["TEMPORARY"],
+                # Gone with the read transaction on PostgreSQL even if dropping it failed.
+                postgresql_on_commit="DROP",
+            )
+            _TEMPORARY[signature] = table
+    return table
+
+
+_TEMPORARY: dict[tuple[Any, ...], Table] = {}
+_TEMPORARY_LOCK = threading.Lock()
 
 
 def as_date(value: Any) -> date:

@@ -135,9 +135,12 @@ class StatsQuery:
         """
         query = self.raw_rows(self.dialect(start, end), start, end, officer=officer)
         table = temporary_table(
-            [Column(c.name, _ROW_TYPES.get(c.name, c.type)) for c in query.selected_columns]
+            [Column(c.name, _ROW_TYPES.get(c.name, c.type)) for c in query.selected_columns],
+            len(self.tables),
         )
         connection = self.s.connection()
+        # One left by an earlier run whose drop failed, on this pooled connection (SQLite).
+        table.drop(connection, checkfirst=True)
         table.create(connection)
         self.s.execute(insert(table).from_select([c.name for c in query.selected_columns], query))
         self.tables.append((table, start, end, officer))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from kiosk import stats as figures
 from kiosk.clock import FixedClock
@@ -285,3 +287,22 @@ def test_open_data_has_one_row_per_visit_and_nothing_personal(
     assert {r.hour for r in rows} == {10}
     fields = set(rows[0].to_dict())
     assert not fields & {"id", "ticket_id", "number", "display", "token", "note", "desk", "staff"}
+
+
+def live_stats_tables() -> int:
+    gc.collect()
+    return sum(
+        1 for o in gc.get_objects() if isinstance(o, sa.Table) and o.name.startswith("kezek_stats")
+    )
+
+
+def test_figures_computed_again_and_again_leave_nothing_behind(queue: QueueService) -> None:
+    """Reception recomputes today's figures every minute, for months: each run's temporary
+    tables must not pile up (in the engine's statement cache, say) run after run."""
+    queue.issue("ENT-REG")
+    for _ in range(2):
+        figures.today(queue)
+    before = live_stats_tables()
+    for _ in range(5):
+        figures.today(queue)
+    assert live_stats_tables() == before

@@ -19,8 +19,6 @@ from tests.properties.strategies import (
 )
 from ui import cli as top_cli
 
-pytestmark = pytest.mark.faults
-
 Argv = st.SearchStrategy[list[str]]
 DOCUMENTED = {0, 2, 3, 4, 6}  # 6: the database refused the terminal's role
 PRINTER_FAILURE = 5  # documented too: an unknown printer spec, for reprint

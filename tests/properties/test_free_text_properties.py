@@ -7,7 +7,6 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
@@ -17,8 +16,6 @@ from kiosk.errors import KezekError, TextRefusedError
 from kiosk.feedback import rate
 from kiosk.queue import QueueService
 from tests.properties.strategies import free_text
-
-pytestmark = pytest.mark.faults
 
 
 def storable(text: str, field: limits.TextField) -> bool:

@@ -19,8 +19,6 @@ from tests.conftest import small_hall
 from tests.properties.strategies import free_text, toml_document, toml_key, toml_value
 from ui import cli as top_cli
 
-pytestmark = pytest.mark.faults
-
 
 def containers(node: Any) -> Iterator[dict[str, Any] | list[Any]]:
     """Every table and array of a parsed hall file, the document itself first."""

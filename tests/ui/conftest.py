@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +21,22 @@ from ui.app import application
 from ui.feed import EventBridge
 
 WidgetT = TypeVar("WidgetT", bound=QWidget)
+BACKGROUND_WORK_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def _background_work_ends_before_a_store_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window's background query may still run when its test closes the store: it would
+    hand its connection back to a pool already disposed of, and the connection would stay
+    open until collected (a ResourceWarning in whichever test runs then). So in these tests
+    closing a store first lets the queries in flight finish."""
+    close = QueueService.close
+
+    def close_after_background_work(queue: QueueService) -> None:
+        QThreadPool.globalInstance().waitForDone(BACKGROUND_WORK_TIMEOUT_MS)
+        close(queue)
+
+    monkeypatch.setattr(QueueService, "close", close_after_background_work)
 
 
 def child(parent: QWidget, kind: type[WidgetT], name: str = "") -> WidgetT:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.modeltest import ModelTester
@@ -15,7 +16,7 @@ from kiosk.clock import FixedClock
 from kiosk.queue import QueueService
 from tests.conftest import make_service
 from tests.ui.conftest import RecordingPrinter
-from ui.desk_console import DeskConsole
+from ui.desk_console import ChoiceDialog, DeskConsole
 from ui.feed import EventBridge
 from ui.ops import pending_ops
 from ui.reception_console import ReceptionConsole
@@ -340,3 +341,28 @@ def test_desk_and_reception_start_the_new_day_clean(
     qtbot.waitUntil(lambda: officer.buttons["pause"].isEnabled(), timeout=WAIT)
     qtbot.waitUntil(lambda: "not served: the day closed" in front.found_label.text(), timeout=WAIT)
     assert not front.ticket_buttons["cancel"].isEnabled()
+
+
+def shows(console: DeskConsole, number: str) -> bool:
+    return console.number.text() == number
+
+
+def test_answered_dialogs_do_not_pile_up_at_a_desk(
+    qtbot: QtBot, hall: QueueService, bridge: EventBridge
+) -> None:
+    """A desk completes fifty visits a day for months: each answered dialog must go."""
+    for _ in range(3):
+        hall.issue("ENT-REG")
+    officer = desk(qtbot, hall, bridge, "D1", "ofc1")
+    for number in ("A-001", "A-002", "A-003"):
+        press(qtbot, officer, "call_next")
+        qtbot.waitUntil(partial(shows, officer, number), timeout=WAIT)
+        press(qtbot, officer, "start")
+        qtbot.waitUntil(lambda: officer.ticket_info.text().endswith("being served"), timeout=WAIT)
+        press(qtbot, officer, "complete")
+        qtbot.waitUntil(lambda: officer.dialog.isVisible(), timeout=WAIT)
+        QTest.mouseClick(officer.dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: officer.number.text() == "—", timeout=WAIT)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert officer.findChildren(ChoiceDialog) == []
+    assert [t.status for t in hall.tickets()] == ["done", "done", "done"]

@@ -88,3 +88,30 @@ def test_a_kiosk_printer_fault_reaches_reception_in_reception_s_language(
     assert russian != fault.message_id
     assert russian in console.alerts.item(0).text()
     assert "K1" in console.alerts.item(0).text()
+
+
+def test_reception_keeps_the_newest_alerts_not_every_alert_of_its_life(
+    qtbot: QtBot, hall: QueueService, bridge: EventBridge
+) -> None:
+    from tests.ui.test_consoles import sign_in
+    from ui.reception_console import ALERTS_KEPT, ReceptionConsole
+
+    hall.add_staff("rec", name="REC", role="receptionist", pin="2468")
+    console = ReceptionConsole(hall, bridge, None, lang="en")
+    qtbot.addWidget(console)
+    console.show()
+    sign_in(qtbot, console.sign_in, "rec")
+    qtbot.waitUntil(lambda: console.staff is not None, timeout=WAIT)
+    issued = hall.issue("ENT-REG")
+    faults = ALERTS_KEPT + 10
+    for n in range(faults):
+        hall.report_printer_fault(
+            terminal=f"K{n}", message="out of paper", ticket_id=issued.ticket.id
+        )
+    newest = f"K{faults - 1}"
+    qtbot.waitUntil(
+        lambda: console.alerts.count() > 0 and newest in console.alerts.item(0).text(),
+        timeout=WAIT,
+    )
+    assert console.alerts.count() == ALERTS_KEPT
+    assert f"K{faults - ALERTS_KEPT}" in console.alerts.item(ALERTS_KEPT - 1).text()

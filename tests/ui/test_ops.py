@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject, QThread
@@ -63,3 +66,43 @@ def test_nothing_is_reported_to_an_owner_destroyed_meanwhile(qtbot: QtBot) -> No
     release.set()
     qtbot.waitUntil(lambda: pending_ops() == 0, timeout=WAIT_MS)
     assert got == []
+
+
+class Payload:
+    """Something a piece of work holds: a snapshot, a ticket, a window's state."""
+
+
+def _hand_over(payload: Payload) -> Callable[[], Payload]:
+    return lambda: payload
+
+
+def _run_and_wait(qtbot: QtBot, count: int) -> None:
+    got: list[object] = []
+    for _ in range(count):
+        run_op(lambda: Payload(), got.append, _unexpected)
+    qtbot.waitUntil(lambda: len(got) == count and pending_ops() == 0, timeout=WAIT_MS)
+
+
+def test_a_reported_operation_keeps_nothing_alive(qtbot: QtBot) -> None:
+    application()
+    payload = Payload()
+    held = weakref.ref(payload)
+    got: list[object] = []
+    run_op(_hand_over(payload), got.append, _unexpected)
+    del payload
+    qtbot.waitUntil(lambda: bool(got) and pending_ops() == 0, timeout=WAIT_MS)
+    got.clear()
+    gc.collect()
+    assert held() is None, "the work, its result or its callbacks outlive the report"
+
+
+def test_a_day_of_operations_leaves_no_objects_behind(qtbot: QtBot) -> None:
+    """A terminal runs thousands of operations a day: none may leave anything behind."""
+    application()
+    _run_and_wait(qtbot, 50)
+    gc.collect()
+    before = len(gc.get_objects())
+    _run_and_wait(qtbot, 500)
+    gc.collect()
+    # A leaked operation costs a dozen objects or more; 500 of them would be thousands.
+    assert len(gc.get_objects()) - before < 300
