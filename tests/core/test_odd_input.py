@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import traceback
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,9 @@ def test_an_unwritable_output_exits_2_naming_the_file(
     code, _, err = kezek(capsys, "--db", db, "render-ticket", "1", "--out", str(target))
     assert code == 2 and f"Cannot write {target}" in err
     report = blocker / "report.pdf"
-    args = ["report", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(report)]
+    # Around the day of the ticket just issued (in the hall's zone): a period with a visit.
+    around = [(date.today() + timedelta(days=d)).isoformat() for d in (-1, 1)]
+    args = ["report", "--from", around[0], "--to", around[1], "--out", str(report)]
     code, _, err = kezek(capsys, "--db", db, *args)
     assert code == 2 and "Cannot write" in err and str(blocker) in err
     csv_args = [*args[:-1], str(tmp_path / "r.pdf"), "--csv", str(blocker / "csv")]
