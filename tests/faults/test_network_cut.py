@@ -343,7 +343,8 @@ def test_a_report_and_a_migration_wait_as_long_as_their_work_takes(
         report_took = time.monotonic() - began
     assert terminal.result == 4  # a terminal's command gives up on the lock: store unavailable
     assert terminal.seconds < wait
-    assert (report, report_took >= wait * 0.8) == (0, True)
+    # It waited out the lock, then counted the period: no visits in it, which says so (3).
+    assert (report, report_took >= wait * 0.8) == (3, True)
     store = Store(store_url)
     try:
         with locked(store_url, "alembic_version", wait):
