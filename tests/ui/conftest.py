@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,11 +25,12 @@ BACKGROUND_WORK_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(autouse=True)
-def _background_work_ends_before_a_store_closes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A window's background query may still run when its test closes the store: it would
-    hand its connection back to a pool already disposed of, and the connection would stay
-    open until collected (a ResourceWarning in whichever test runs then). So in these tests
-    closing a store first lets the queries in flight finish."""
+def _windows_end_with_their_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A window must not query its test's store once the store is closed: a query then
+    opens a connection that nobody closes (a ResourceWarning in whichever test runs when it
+    is collected). So closing a store first lets the queries in flight finish, and the
+    windows the test closed are deleted at its end, before a timer of theirs fires in the
+    next test (``processEvents`` leaves ``deleteLater`` to an event loop)."""
     close = QueueService.close
 
     def close_after_background_work(queue: QueueService) -> None:
@@ -37,6 +38,8 @@ def _background_work_ends_before_a_store_closes(monkeypatch: pytest.MonkeyPatch)
         close(queue)
 
     monkeypatch.setattr(QueueService, "close", close_after_background_work)
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def child(parent: QWidget, kind: type[WidgetT], name: str = "") -> WidgetT:

@@ -164,4 +164,6 @@ def test_each_window_names_its_face_and_place_in_its_language(
     board = HallBoard(demo, None, None, zone="A")
     qtbot.addWidget(board)
     assert board.windowTitle() == "Kezek — табло (A аймағы)"
-    assert HallBoard(demo, None, None).windowTitle() == "Kezek — табло"
+    whole_hall = HallBoard(demo, None, None)
+    qtbot.addWidget(whole_hall)
+    assert whole_hall.windowTitle() == "Kezek — табло"
