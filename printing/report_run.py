@@ -8,7 +8,9 @@ that has not begun or a year without cycles exits 2, as does a file that cannot 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -60,6 +62,9 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError("--open-data goes with a period or a cycle, not with --year or --staff.")
     _check_choice(args)
     check_separate(args.csv, args.open_data)
+    for path in (out, args.csv, args.open_data):
+        if path:
+            _check_writable(Path(path))
     store = Store(args.db)
     args.opened.append(store)
     request = resolve(args, store)
@@ -86,6 +91,21 @@ def _check_choice(args: argparse.Namespace) -> None:
             f"A report covers at most {MAX_PERIOD_DAYS} days (about ten years); "
             f"{args.start} to {args.end} is {days}."
         )
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse at once, before any figure is computed, an output under a file or in a folder
+    that cannot be written to (the files are still written whole or not at all later)."""
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    reason = None
+    if not folder.is_dir():
+        reason = os.strerror(errno.ENOTDIR)
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        reason = os.strerror(errno.EACCES)
+    if reason is not None:
+        raise OutputError(N_("Cannot write {path}: {reason}."), path=str(path), reason=reason)
 
 
 def resolve(args: argparse.Namespace, store: Store) -> Request:
